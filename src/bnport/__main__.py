@@ -1,0 +1,3 @@
+from bnport.cli import main
+
+main()

@@ -1,0 +1,146 @@
+"""Carry out the plans in one libcst pass: rewrite planned calls, write the comments that keep
+removed arguments visible, drop imports the edit left unused and make ``mindspore`` reachable.
+
+Everything outside the edited nodes is left to libcst's lossless printing, so comments,
+spacing, encoding and line endings stay as the user wrote them.
+"""
+
+from __future__ import annotations
+
+import libcst as cst
+
+from bnport.expressions import code_of, dotted
+from bnport.imports import ImportPlan, bound_name, insertion_index, mindspore_import
+from bnport.model import Edit
+from bnport.planner import CallPlan
+
+_STATEMENTS = (cst.SimpleStatementLine, cst.BaseCompoundStatement)
+
+
+class Applier(cst.CSTTransformer):
+    def __init__(self, plans: dict[cst.Call, CallPlan], imports: ImportPlan, positions: dict):
+        super().__init__()
+        self.plans = plans
+        self.imports = imports
+        self.positions = positions
+        self.edits: list[Edit] = []
+        self._comment_stack: list[list[str]] = []
+        self._carried: list[cst.EmptyLine] = []  # comments of removed import lines, for the next statement
+        self._mindspore_placed = not imports.add_mindspore
+        self._depth = 0  # statement nesting; 0 while between module-level statements
+
+    # -- statements: collect comments from the calls inside, attach them above the statement --
+    def on_visit(self, node: cst.CSTNode) -> bool:
+        if isinstance(node, _STATEMENTS):
+            self._comment_stack.append([])
+            self._depth += 1
+        return super().on_visit(node)
+
+    def on_leave(self, original_node, updated_node):
+        result = super().on_leave(original_node, updated_node)
+        if not isinstance(original_node, _STATEMENTS):
+            return result
+        self._depth -= 1
+        comments = self._comment_stack.pop()
+        if isinstance(result, cst.RemovalSentinel) or isinstance(result, cst.FlattenSentinel):
+            return result
+        extra = [cst.EmptyLine(indent=True, comment=cst.Comment(text)) for text in comments]
+        if self._carried or extra:
+            result = result.with_changes(leading_lines=[*self._carried, *result.leading_lines, *extra])
+            self._carried = []
+        return result
+
+    # -- calls --
+    def leave_Call(self, original: cst.Call, updated: cst.Call) -> cst.Call:
+        plan = self.plans.get(original)
+        if plan is None:
+            return updated
+        args = []
+        for arg, decision in zip(updated.args, plan.decisions):
+            if decision.remove:
+                continue
+            if decision.make_value is not None:
+                arg = arg.with_changes(value=decision.make_value(arg.value, self.imports.mindspore_alias))
+            if decision.to is not None and not decision.positional:
+                changes = {"keyword": cst.Name(decision.to)}
+                if arg.keyword is None:
+                    changes["equal"] = cst.AssignEqual(
+                        whitespace_before=cst.SimpleWhitespace(""), whitespace_after=cst.SimpleWhitespace(""))
+                arg = arg.with_changes(**changes)
+            args.append(arg)
+        if args and updated.args:
+            # The new last argument ends the way the old last one did (trailing comma, line break).
+            last = updated.args[-1]
+            args = [_with_comma(a) for a in args[:-1]] + [
+                args[-1].with_changes(comma=last.comma, whitespace_after_arg=last.whitespace_after_arg)
+            ]
+        new = updated.with_changes(func=dotted(plan.api.target, self.imports.mindspore_alias), args=args)
+        self._comment_stack[-1].extend(plan.comments)
+        start = self.positions[original].start
+        self.edits.append(Edit(start.line, start.column + 1, plan.rule.id, code_of(original), code_of(new)))
+        return new
+
+    # -- imports --
+    def leave_Import(self, original: cst.Import, updated: cst.Import):
+        return self._prune(original, updated, from_import=False)
+
+    def leave_ImportFrom(self, original: cst.ImportFrom, updated: cst.ImportFrom):
+        if isinstance(updated.names, cst.ImportStar):
+            return updated
+        return self._prune(original, updated, from_import=True)
+
+    def _prune(self, original, updated, from_import: bool):
+        gone = self.imports.removals.get(original)
+        if not gone:
+            return updated
+        names = [a for a in updated.names if bound_name(a, from_import) not in gone]
+        if not names:
+            return cst.RemoveFromParent()
+        if len(names) < len(updated.names):
+            names[-1] = names[-1].with_changes(comma=cst.MaybeSentinel.DEFAULT)
+            changes = {"names": names}
+            if from_import and updated.rpar is None:
+                changes["lpar"] = None
+            return updated.with_changes(**changes)
+        return updated
+
+    def leave_SimpleStatementLine(self, original, updated):
+        if updated.body or not original.body:
+            return updated
+        # Every small statement on the line was a removed import.
+        if self._depth == 1 and not self._mindspore_placed:
+            # The module's first removed import line becomes `import mindspore`, keeping its comments.
+            self._mindspore_placed = True
+            return updated.with_changes(body=[mindspore_import()])
+        self._carried.extend(updated.leading_lines)
+        if updated.trailing_whitespace.comment is not None:
+            self._carried.append(cst.EmptyLine(indent=True, comment=updated.trailing_whitespace.comment))
+        return cst.RemoveFromParent()
+
+    def leave_IndentedBlock(self, original, updated):
+        if updated.body:
+            return updated
+        # A block whose only statements were removed imports must still hold a statement.
+        return updated.with_changes(body=[cst.SimpleStatementLine(body=[cst.Pass()])])
+
+    def leave_Module(self, original: cst.Module, updated: cst.Module) -> cst.Module:
+        body = list(updated.body)
+        footer = list(updated.footer)
+        if self._carried:
+            footer = [*self._carried, *footer]
+            self._carried = []
+        if not self._mindspore_placed:
+            index = insertion_index(body)
+            statement = cst.SimpleStatementLine(body=[mindspore_import()])
+            if index == 0 and body:
+                # Keep a leading comment block (licence, shebang notes) above the new import.
+                statement = statement.with_changes(leading_lines=body[0].leading_lines)
+                body[0] = body[0].with_changes(leading_lines=[])
+            body.insert(index, statement)
+        return updated.with_changes(body=body, footer=footer)
+
+
+def _with_comma(arg: cst.Arg) -> cst.Arg:
+    if isinstance(arg.comma, cst.MaybeSentinel):
+        return arg.with_changes(comma=cst.Comma(whitespace_after=cst.SimpleWhitespace(" ")))
+    return arg

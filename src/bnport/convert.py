@@ -1,0 +1,110 @@
+"""Convert one file's bytes: prefilter, parse, plan, apply, verify.
+
+The output is accepted only if it parses again and a second conversion leaves it as it is;
+otherwise the file is reported as an error and its bytes are not replaced.
+"""
+
+from __future__ import annotations
+
+import ast
+import io
+import tokenize
+
+import libcst as cst
+from libcst.metadata import MetadataWrapper, PositionProvider, QualifiedNameProvider, ScopeProvider
+
+from bnport.applier import Applier
+from bnport.imports import plan_imports
+from bnport.model import FileResult
+from bnport.planner import analyse
+from bnport.rules import RuleSet
+
+
+class CannotParse(Exception):
+    """The message is `line:col: cannot parse: reason`."""
+
+
+def mentions_batchnorm(data: bytes, ruleset: RuleSet) -> bool:
+    """Cheap byte test: a file naming no source API is never parsed."""
+    return any(token in data for token in ruleset.tokens)
+
+
+def convert_file(path: str, data: bytes, ruleset: RuleSet) -> FileResult:
+    result = FileResult(path=path, original=data)
+    if not mentions_batchnorm(data, ruleset):
+        return result
+    try:
+        converted, edits, findings = _convert(data, ruleset)
+        if converted != data:
+            again, more_edits, _ = _convert(converted, ruleset)
+            if again != converted or more_edits:
+                raise CannotParse("1:1: internal error: a second pass would change the output again; file left untouched")
+    except CannotParse as exc:
+        result.status = "error"
+        result.error = str(exc)
+        return result
+    result.findings = findings
+    if converted != data:
+        result.status = "changed"
+        result.edits = edits
+        result.converted = converted
+    return result
+
+
+def _convert(data: bytes, ruleset: RuleSet):
+    module = parse(data)
+    wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
+    metadata = wrapper.resolve_many([ScopeProvider, QualifiedNameProvider, PositionProvider])
+    positions = metadata[PositionProvider]
+    analysis = analyse(wrapper.module, ruleset, metadata[QualifiedNameProvider], positions)
+    findings = sorted(analysis.findings, key=lambda f: (f.line, f.column))
+    if not analysis.plans:
+        return data, [], findings
+    replaced = [node for plan in analysis.plans.values() for node in plan.replaced]
+    imports = plan_imports(wrapper.module, metadata[ScopeProvider], replaced)
+    applier = Applier(analysis.plans, imports, positions)
+    new_module = wrapper.module.visit(applier)
+    output = new_module.bytes
+    try:
+        cst.parse_module(output)
+    except Exception as exc:  # the edit itself produced something invalid: never write it
+        raise CannotParse(f"1:1: internal error: the converted code does not parse ({exc}); file left untouched") from None
+    return output, sorted(applier.edits, key=lambda e: (e.line, e.column)), findings
+
+
+def parse(data: bytes) -> cst.Module:
+    """Parse with libcst; decoding and syntax problems become one-line CannotParse errors."""
+    try:
+        encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
+        text = data.decode(encoding)
+    except SyntaxError as exc:
+        raise CannotParse(f"1:1: cannot parse: {exc.msg if hasattr(exc, 'msg') else exc}") from None
+    except (UnicodeDecodeError, LookupError) as exc:
+        raise CannotParse(_decode_error(data, exc)) from None
+    try:
+        return cst.parse_module(data)
+    except cst.ParserSyntaxError as exc:
+        raise CannotParse(_syntax_error(text, exc)) from None
+    except (SyntaxError, ValueError, RecursionError) as exc:
+        raise CannotParse(f"1:1: cannot parse: {exc}") from None
+
+
+def _decode_error(data: bytes, exc: Exception) -> str:
+    if isinstance(exc, UnicodeDecodeError):
+        offset = exc.start
+        line = data.count(b"\n", 0, offset) + 1
+        column = offset - (data.rfind(b"\n", 0, offset) + 1) + 1
+        return f"{line}:{column}: cannot parse: not valid {exc.encoding} (byte 0x{data[offset]:02x}); add a coding cookie or re-encode the file"
+    return f"1:1: cannot parse: {exc}"
+
+
+def _syntax_error(text: str, exc: cst.ParserSyntaxError) -> str:
+    # Python's own parser words syntax errors better (and places them better) than libcst's.
+    try:
+        ast.parse(text)
+    except SyntaxError as py_exc:
+        return f"{py_exc.lineno or 1}:{py_exc.offset or 1}: cannot parse: {py_exc.msg}"
+    except (ValueError, RecursionError):
+        pass
+    first = exc.message.splitlines()[0] if exc.message else "syntax error"
+    return f"{exc.raw_line}:{exc.raw_column + 1}: cannot parse: {first}"

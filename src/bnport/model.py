@@ -1,0 +1,47 @@
+"""What a conversion reports: edits made, findings raised, and the outcome per file."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Finding:
+    line: int  # 1-based
+    column: int  # 1-based
+    rule: str
+    severity: str  # "error" | "warning" | "info"
+    message: str
+    argument: str | None = None
+
+
+@dataclass(frozen=True)
+class Edit:
+    line: int
+    column: int
+    rule: str
+    source: str  # the original code of the edited node
+    target: str  # what it became
+
+
+@dataclass
+class FileResult:
+    path: str
+    status: str = "unchanged"  # "changed" | "unchanged" | "error" | "skipped"
+    error: str | None = None
+    edits: list[Edit] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
+    original: bytes | None = None
+    converted: bytes | None = None
+
+    def to_json(self) -> dict:
+        return {
+            "path": self.path,
+            "status": self.status,
+            "error": self.error,
+            "edits": [e.__dict__ for e in self.edits],
+            "findings": [
+                {k: getattr(f, k) for k in ("line", "column", "rule", "severity", "argument", "message")}
+                for f in self.findings
+            ],
+        }

@@ -1,0 +1,303 @@
+"""Load the mapping knowledge from rules/*.toml into immutable objects, rejecting bad files.
+
+Rule files are data: they are parsed with tomllib and checked key by key, never evaluated.
+A mistake is reported as ``RuleError("<file>: <key>: <reason>")`` so the CLI can exit 2 with it.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+
+SEVERITIES = ("info", "warning", "error")
+SAFETIES = ("exact", "approximate", "report-only")
+TRANSFORMS = ("one_minus", "dtype")
+
+
+class RuleError(Exception):
+    """A rule file that cannot be used; the message names file, key and reason."""
+
+
+@dataclass(frozen=True)
+class ValueAction:
+    """What one literal value of an argument becomes."""
+
+    kind: str  # "omit" | "to" | "refuse" | "drop"
+    message: str = ""
+    to: str | None = None
+    value: str | None = None
+    severity: str = "warning"
+
+
+@dataclass(frozen=True)
+class TemplateAction:
+    """Rewrite a non-literal value through ``template`` (``{value}`` stands for the expression)."""
+
+    to: str
+    template: str
+    message: str
+    severity: str = "info"
+
+
+@dataclass(frozen=True)
+class ArgSpec:
+    name: str
+    to: str | None = None
+    transform: str | None = None
+    drop: str | None = None
+    severity: str = "warning"
+    values: dict[str, ValueAction] = field(default_factory=dict)
+    otherwise: TemplateAction | None = None
+
+
+@dataclass(frozen=True, eq=False)
+class Api:
+    sources: tuple[str, ...]
+    target: str | None
+    target_signature: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Example:
+    before: str
+    after: str
+
+
+@dataclass(frozen=True, eq=False)
+class Rule:
+    id: str
+    title: str
+    safety: str
+    why: str
+    file: str
+    source_signature: tuple[str, ...]
+    args: dict[str, ArgSpec]
+    apis: tuple[Api, ...]
+    report: str | None
+    examples: tuple[Example, ...]
+
+
+@dataclass(frozen=True, eq=False)
+class RuleSet:
+    rules: tuple[Rule, ...]
+    # qualified source name -> (rule, api)
+    by_source: dict[str, tuple[Rule, Api]]
+    dtypes: dict[str, str]
+    # last components of every source name: a file containing none of them is never parsed
+    tokens: tuple[bytes, ...]
+
+    def rule(self, rule_id: str) -> Rule:
+        for rule in self.rules:
+            if rule.id == rule_id:
+                return rule
+        raise KeyError(rule_id)
+
+
+def default_rules_dir() -> Path:
+    """rules/ inside an installed wheel, else the repository's top-level rules/ (editable install)."""
+    here = Path(__file__).resolve().parent
+    packaged = here / "rules"
+    return packaged if packaged.is_dir() else here.parent.parent / "rules"
+
+
+@cache
+def load_rules(directory: Path | None = None) -> RuleSet:
+    directory = directory or default_rules_dir()
+    files = sorted(directory.glob("*.toml"))
+    if not files:
+        raise RuleError(f"{directory}: no rule files (*.toml) found")
+    rules: list[Rule] = []
+    dtypes: dict[str, str] = {}
+    for path in files:
+        file_rules, file_dtypes = _load_file(path)
+        rules.extend(file_rules)
+        dtypes.update(file_dtypes)
+    by_source: dict[str, tuple[Rule, Api]] = {}
+    seen_ids: dict[str, str] = {}
+    for rule in rules:
+        if rule.id in seen_ids:
+            raise RuleError(f"{rule.file}: rule.id: {rule.id} is already defined in {seen_ids[rule.id]}")
+        seen_ids[rule.id] = rule.file
+        for api in rule.apis:
+            for source in api.sources:
+                if source in by_source:
+                    raise RuleError(f"{rule.file}: {rule.id}.apis: {source} is mapped twice")
+                by_source[source] = (rule, api)
+    tokens = tuple(sorted({s.rsplit(".", 1)[-1].encode() for s in by_source}))
+    return RuleSet(tuple(rules), by_source, dtypes, tokens)
+
+
+def _load_file(path: Path) -> tuple[list[Rule], dict[str, str]]:
+    name = str(path)
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise RuleError(f"{name}: (file): {exc}") from None
+    check = _Checker(name)
+    check.keys(data, "(top level)", {"signatures", "dtypes", "rule"})
+    signatures = {
+        key: tuple(check.str_list(value, f"signatures.{key}"))
+        for key, value in check.table(data.get("signatures", {}), "signatures").items()
+    }
+    dtypes = {
+        key: check.string(value, f"dtypes.{key}")
+        for key, value in check.table(data.get("dtypes", {}), "dtypes").items()
+    }
+    raw_rules = data.get("rule", [])
+    if not isinstance(raw_rules, list) or not raw_rules:
+        raise RuleError(f"{name}: rule: expected at least one [[rule]] table")
+    return [_load_rule(check, raw, index, signatures) for index, raw in enumerate(raw_rules)], dtypes
+
+
+def _load_rule(check: "_Checker", raw: object, index: int, signatures: dict) -> Rule:
+    where = f"rule[{index}]"
+    raw = check.table(raw, where)
+    check.keys(
+        raw,
+        where,
+        {"id", "title", "safety", "why", "source_signature", "apis", "args", "report", "examples"},
+        required={"id", "title", "safety", "why", "source_signature", "apis"},
+    )
+    rule_id = check.string(raw["id"], f"{where}.id")
+    where = rule_id
+    safety = check.choice(raw["safety"], f"{where}.safety", SAFETIES)
+    source_signature = signatures.get(raw["source_signature"])
+    if source_signature is None:
+        check.fail(f"{where}.source_signature", f"unknown signature {raw['source_signature']!r}")
+    report = raw.get("report")
+    if (safety == "report-only") != (report is not None):
+        check.fail(f"{where}.report", "report-only rules, and only they, carry a report message")
+    apis = []
+    for i, api in enumerate(check.list(raw["apis"], f"{where}.apis")):
+        key = f"{where}.apis[{i}]"
+        api = check.table(api, key)
+        check.keys(api, key, {"sources", "target", "target_signature"}, required={"sources"})
+        target = api.get("target")
+        if (target is None) != (report is not None):
+            check.fail(f"{key}.target", "a rewriting rule needs a target; a report-only rule has none")
+        target_signature: tuple[str, ...] = ()
+        if target is not None:
+            check.string(target, f"{key}.target")
+            target_signature = signatures.get(api.get("target_signature", ""))
+            if target_signature is None:
+                check.fail(f"{key}.target_signature", f"unknown signature {api.get('target_signature')!r}")
+        apis.append(Api(tuple(check.str_list(api["sources"], f"{key}.sources")), target, target_signature))
+    args = {
+        arg: _load_arg(check, spec, f"{where}.args.{arg}")
+        for arg, spec in check.table(raw.get("args", {}), f"{where}.args").items()
+    }
+    if report is None:
+        for param in source_signature:
+            if param not in args:
+                check.fail(f"{where}.args", f"parameter {param!r} of the source signature has no entry")
+    examples = []
+    for i, example in enumerate(check.list(raw.get("examples", []), f"{where}.examples")):
+        key = f"{where}.examples[{i}]"
+        example = check.table(example, key)
+        check.keys(example, key, {"before", "after"}, required={"before", "after"})
+        examples.append(Example(check.string(example["before"], f"{key}.before"), check.string(example["after"], f"{key}.after")))
+    return Rule(
+        id=rule_id,
+        title=check.string(raw["title"], f"{where}.title"),
+        safety=safety,
+        why=check.string(raw["why"], f"{where}.why").strip(),
+        file=check.file,
+        source_signature=source_signature,
+        args=args,
+        apis=tuple(apis),
+        report=None if report is None else check.string(report, f"{where}.report"),
+        examples=tuple(examples),
+    )
+
+
+def _load_arg(check: "_Checker", spec: object, where: str) -> ArgSpec:
+    spec = check.table(spec, where)
+    check.keys(spec, where, {"to", "transform", "drop", "severity", "values", "otherwise"})
+    if ("to" in spec) + ("drop" in spec) + ("otherwise" in spec) == 0:
+        check.fail(where, "needs one of 'to', 'drop' or 'otherwise'")
+    if "to" in spec and "drop" in spec:
+        check.fail(where, "'to' and 'drop' exclude each other")
+    transform = spec.get("transform")
+    if transform is not None:
+        check.choice(transform, f"{where}.transform", TRANSFORMS)
+    values = {}
+    for literal, action in check.table(spec.get("values", {}), f"{where}.values").items():
+        values[literal] = _load_value_action(check, action, f"{where}.values.{literal}")
+    otherwise = None
+    if "otherwise" in spec:
+        key = f"{where}.otherwise"
+        raw = check.table(spec["otherwise"], key)
+        check.keys(raw, key, {"to", "template", "message", "severity"}, required={"to", "template", "message"})
+        template = check.string(raw["template"], f"{key}.template")
+        if "{value}" not in template:
+            check.fail(f"{key}.template", "must contain {value}")
+        otherwise = TemplateAction(
+            check.string(raw["to"], f"{key}.to"),
+            template,
+            check.string(raw["message"], f"{key}.message"),
+            check.choice(raw.get("severity", "info"), f"{key}.severity", SEVERITIES),
+        )
+    return ArgSpec(
+        name=where.rsplit(".", 1)[-1],
+        to=spec.get("to") and check.string(spec["to"], f"{where}.to"),
+        transform=transform,
+        drop=spec.get("drop") and check.string(spec["drop"], f"{where}.drop"),
+        severity=check.choice(spec.get("severity", "warning"), f"{where}.severity", SEVERITIES),
+        values=values,
+        otherwise=otherwise,
+    )
+
+
+def _load_value_action(check: "_Checker", action: object, where: str) -> ValueAction:
+    action = check.table(action, where)
+    kinds = [k for k in ("omit", "to", "refuse", "drop") if k in action]
+    if len(kinds) != 1:
+        check.fail(where, "needs exactly one of 'omit', 'to', 'refuse' or 'drop'")
+    kind = kinds[0]
+    allowed = {kind, "severity"} | ({"value"} if kind == "to" else set())
+    check.keys(action, where, allowed, required={"value"} if kind == "to" else set())
+    severity = check.choice(action.get("severity", "error" if kind == "refuse" else "warning"), f"{where}.severity", SEVERITIES)
+    if kind == "to":
+        return ValueAction("to", to=check.string(action["to"], f"{where}.to"), value=check.string(action["value"], f"{where}.value"), severity=severity)
+    return ValueAction(kind, message=check.string(action[kind], f"{where}.{kind}"), severity=severity)
+
+
+class _Checker:
+    """Type checks that raise RuleError naming the file and key."""
+
+    def __init__(self, file: str):
+        self.file = file
+
+    def fail(self, key: str, reason: str):
+        raise RuleError(f"{self.file}: {key}: {reason}")
+
+    def table(self, value, key) -> dict:
+        if not isinstance(value, dict):
+            self.fail(key, f"expected a table, got {type(value).__name__}")
+        return value
+
+    def list(self, value, key) -> list:
+        if not isinstance(value, list):
+            self.fail(key, f"expected a list, got {type(value).__name__}")
+        return value
+
+    def string(self, value, key) -> str:
+        if not isinstance(value, str) or not value:
+            self.fail(key, f"expected a non-empty string, got {value!r}")
+        return value
+
+    def str_list(self, value, key) -> list[str]:
+        return [self.string(item, f"{key}[{i}]") for i, item in enumerate(self.list(value, key))]
+
+    def choice(self, value, key, choices) -> str:
+        if value not in choices:
+            self.fail(key, f"expected one of {', '.join(choices)}, got {value!r}")
+        return value
+
+    def keys(self, table: dict, key: str, allowed: set, required: set = frozenset()):
+        for extra in sorted(set(table) - allowed):
+            self.fail(f"{key}.{extra}", f"unknown key (allowed: {', '.join(sorted(allowed))})")
+        for missing in sorted(set(required) - set(table)):
+            self.fail(f"{key}.{missing}", "required key is missing")
