@@ -71,8 +71,11 @@ class Applier(cst.CSTTransformer):
         if args and updated.args:
             # The new last argument ends the way the old last one did (trailing comma, line break).
             last = updated.args[-1]
+            tail = args[-1]
+            # A comment in the tail's own comma stays (as a trailing comma) rather than be lost.
+            comma = tail.comma if tail is not last and _has_comment(tail.comma) else last.comma
             args = [_with_comma(a) for a in args[:-1]] + [
-                args[-1].with_changes(comma=last.comma, whitespace_after_arg=last.whitespace_after_arg)
+                tail.with_changes(comma=comma, whitespace_after_arg=last.whitespace_after_arg)
             ]
         new = updated.with_changes(func=dotted(plan.api.target, self.imports.mindspore_alias), args=args)
         self._comment_stack[-1].extend(plan.comments)
@@ -144,3 +147,7 @@ def _with_comma(arg: cst.Arg) -> cst.Arg:
     if isinstance(arg.comma, cst.MaybeSentinel):
         return arg.with_changes(comma=cst.Comma(whitespace_after=cst.SimpleWhitespace(" ")))
     return arg
+
+
+def _has_comment(node) -> bool:
+    return isinstance(node, cst.CSTNode) and "#" in code_of(node)
