@@ -104,8 +104,8 @@ class Planner:
                 star_seen = star_seen or arg.star == "*"
                 self.finding(
                     arg, rule, "warning",
-                    f"{code_of(arg.value)} is passed through {arg.star}: its contents cannot be checked "
-                    "(momentum is not inverted, device is not removed)",
+                    f"{arg.star}{code_of(arg.value)} is kept, but its contents cannot be checked: a momentum "
+                    "passed through it is not inverted and a device is not removed",
                 )
                 plan.decisions.append(ArgDecision())
                 continue
