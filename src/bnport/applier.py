@@ -100,7 +100,7 @@ class Applier(cst.CSTTransformer):
         if not names:
             return cst.RemoveFromParent()
         if len(names) < len(updated.names):
-            names[-1] = names[-1].with_changes(comma=cst.MaybeSentinel.DEFAULT)
+            names[-1] = names[-1].with_changes(comma=updated.names[-1].comma)  # keep a trailing comma
             changes = {"names": names}
             if from_import and updated.rpar is None:
                 changes["lpar"] = None

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import sys
+from pathlib import Path
 
 import click
 
@@ -33,7 +35,9 @@ def rewrite(paths, target, show_diff, check, output_format, quiet, verbose):
     from bnport.runner import run
 
     try:
-        ruleset = load_rules()
+        # BNPORT_RULES points at another rules directory (for rule authors and tests).
+        rules_dir = os.environ.get("BNPORT_RULES")
+        ruleset = load_rules(Path(rules_dir) if rules_dir else None)
     except RuleError as exc:
         click.echo(f"bnport: invalid rules: {exc}", err=True)
         sys.exit(EXIT_ERROR)

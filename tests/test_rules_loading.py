@@ -1,0 +1,74 @@
+"""A rule file with an error is rejected at load with its file, key and reason (CLI exit 2)."""
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from bnport.rules import RuleError, default_rules_dir, load_rules
+
+GOOD = (default_rules_dir() / "torch_nn.toml").read_text()
+
+
+def broken(tmp_path: Path, old: str, new: str) -> Path:
+    assert old in GOOD
+    (tmp_path / "torch_nn.toml").write_text(GOOD.replace(old, new, 1))
+    return tmp_path
+
+
+@pytest.mark.parametrize(
+    "old, new, key, reason",
+    [
+        ('safety = "exact"', 'safety = "mostly"', "TBN001.safety", "expected one of"),
+        ('to = "momentum"\ntransform = "one_minus"', 'to = "momentum"\ntransform = "negate"', "TBN001.args.momentum.transform", "expected one of"),
+        ("[rule.args.eps]\nto = \"eps\"", "[rule.args.eps]\nrename = \"eps\"", "TBN001.args.eps.rename", "unknown key"),
+        ('source_signature = "torch_bn"', 'source_signature = "nope"', "TBN001.source_signature", "unknown signature"),
+        ('[rule.args.affine]\nto = "affine"\n', "", "TBN001.args", "'affine'"),
+        ('id = "TBN002"', 'id = "TBN001"', "rule.id", "already defined"),
+        ('None = { refuse', 'None = { ignore', "TBN001.args.momentum.values.None", "exactly one of"),
+        ("\n[signatures]\n", "\n[signatures\n", "(file)", "Expected"),
+    ],
+)
+def test_broken_rule_file_is_rejected_with_file_key_and_reason(tmp_path, old, new, key, reason):
+    directory = broken(tmp_path, old, new)
+    with pytest.raises(RuleError) as caught:
+        load_rules.__wrapped__(directory)
+    message = str(caught.value)
+    assert message.startswith(str(directory / "torch_nn.toml") + ": ")
+    assert key in message and reason in message
+
+
+def test_cli_exits_2_on_a_broken_rule_file(tmp_path):
+    directory = broken(tmp_path, 'safety = "exact"', 'safety = "mostly"')
+    source = tmp_path / "m.py"
+    source.write_text("import torch.nn as nn\nnn.BatchNorm2d(3)\n")
+    run = subprocess.run(
+        [sys.executable, "-m", "bnport", "rewrite", str(source)],
+        capture_output=True, text=True, env={"BNPORT_RULES": str(directory), "PATH": ""},
+    )
+    assert run.returncode == 2
+    assert "torch_nn.toml: TBN001.safety: expected one of" in run.stderr
+    assert source.read_text() == "import torch.nn as nn\nnn.BatchNorm2d(3)\n"
+
+
+def test_shipped_rules_load():
+    rules = load_rules()
+    assert {"TBN001", "TBN002", "TBN003"} <= {r.id for r in rules.rules}
+    assert rules.by_source["torch.nn.BatchNorm2d"][1].target == "mindspore.nn.BatchNorm2d"
+
+
+def test_rules_ship_inside_the_wheel(tmp_path):
+    """A non-editable install finds rules/ as bnport/rules inside the wheel."""
+    import zipfile
+
+    repo = Path(__file__).resolve().parent.parent
+    subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q", "-w", str(tmp_path), str(repo)],
+        check=True, capture_output=True,
+    )
+    wheel = next(tmp_path.glob("bnport-*.whl"))
+    names = zipfile.ZipFile(wheel).namelist()
+    assert "bnport/rules/torch_nn.toml" in names
+    assert "bnport/rules.py" in names
