@@ -94,3 +94,11 @@ def test_local_import_inside_a_function():
     data = b'"""Doc."""\n\ndef make():\n    import torch.nn as nn\n    return nn.BatchNorm2d(3, momentum=0.25)\n'
     result = convert(data)
     assert result.converted == b'"""Doc."""\nimport mindspore\n\ndef make():\n    return mindspore.nn.BatchNorm2d(3, momentum=0.75)\n'
+
+
+def test_ambiguous_binding_is_reported_not_guessed():
+    data = b"try:\n    import torch.nn as nn\nexcept ImportError:\n    nn = None\nbn = nn.BatchNorm2d(3)\n"
+    result = convert(data)
+    assert result.status == "unchanged"
+    assert [(f.line, f.severity) for f in result.findings] == [(5, "warning")]
+    assert "may be any of" in result.findings[0].message

@@ -71,8 +71,13 @@ class Planner:
         names = self.names(call.func)
         hits = {self.ruleset.by_source.get(q.name) for q in names if q.source is QualifiedNameSource.IMPORT}
         hits.discard(None)
+        if not hits:
+            return None
         if len(hits) != 1 or len(names) != 1:
-            # Zero hits: not ours. Several candidate bindings (e.g. try/except imports) are not guessed.
+            # Several candidate bindings (e.g. an import in try/except with a fallback): never guessed.
+            rule = next(iter(hits))[0]
+            candidates = ", ".join(sorted(q.name for q in names))
+            self.finding(call, rule, "warning", f"{code_of(call.func)} may be any of {candidates}; left unconverted")
             return None
         return hits.pop()
 
