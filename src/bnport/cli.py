@@ -30,7 +30,7 @@ def main():
 @click.option("-v", "--verbose", is_flag=True, help="Also list unchanged files.")
 def rewrite(paths, target, show_diff, check, output_format, quiet, verbose):
     """Rewrite BatchNorm code in PATHS (files or directories) to MindSpore, in place."""
-    from bnport.output import json_document, print_text, unified_diff
+    from bnport.output import json_document, print_text
     from bnport.rules import RuleError, load_rules
     from bnport.runner import run
 
@@ -42,15 +42,15 @@ def rewrite(paths, target, show_diff, check, output_format, quiet, verbose):
         click.echo(f"bnport: invalid rules: {exc}", err=True)
         sys.exit(EXIT_ERROR)
     mode = "diff" if show_diff else "check" if check else "write"
-    results = run(list(paths), ruleset, write=mode == "write")
+    results = run(list(paths), ruleset, write=mode == "write", want_diff=show_diff)
 
     if output_format == "json":
         click.echo(json_document(results, target, with_diff=show_diff))
     else:
         if show_diff:
             for result in results:
-                if result.status == "changed":
-                    sys.stdout.write(unified_diff(result))
+                if result.diff is not None:
+                    sys.stdout.write(result.diff)
         print_text(results, mode, quiet, verbose, stream=sys.stderr if show_diff else sys.stdout)
     sys.exit(exit_code(results, mode))
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import ast
 import io
 import tokenize
+import warnings
 
 import libcst as cst
 from libcst.metadata import MetadataWrapper, PositionProvider, QualifiedNameProvider, ScopeProvider
@@ -43,6 +44,10 @@ def convert_file(path: str, data: bytes, ruleset: RuleSet) -> FileResult:
         result.status = "error"
         result.error = str(exc)
         return result
+    except RecursionError:
+        result.status = "error"
+        result.error = "1:1: cannot parse: nested too deeply to analyse; file left untouched"
+        return result
     result.findings = findings
     if converted != data:
         result.status = "changed"
@@ -74,6 +79,10 @@ def _convert(data: bytes, ruleset: RuleSet):
 
 def parse(data: bytes) -> cst.Module:
     """Parse with libcst; decoding and syntax problems become one-line CannotParse errors."""
+    nul = data.find(b"\0")
+    if nul >= 0:
+        line, column = _line_column(data, nul)
+        raise CannotParse(f"{line}:{column}: cannot parse: binary content (a NUL byte), not Python source")
     try:
         encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
         text = data.decode(encoding)
@@ -81,10 +90,21 @@ def parse(data: bytes) -> cst.Module:
         raise CannotParse(f"1:1: cannot parse: {exc.msg if hasattr(exc, 'msg') else exc}") from None
     except (UnicodeDecodeError, LookupError) as exc:
         raise CannotParse(_decode_error(data, exc)) from None
+    # CPython's parser first: it refuses nesting that overflows libcst's native parser (a crash,
+    # not an exception), and its syntax errors are the ones users know.
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # SyntaxWarnings are the user's business, not ours
+            ast.parse(text)
+    except SyntaxError as exc:
+        raise CannotParse(f"{exc.lineno or 1}:{exc.offset or 1}: cannot parse: {exc.msg}") from None
+    except (RecursionError, MemoryError):
+        raise CannotParse("1:1: cannot parse: nested too deeply to analyse; file left untouched") from None
     try:
         return cst.parse_module(data)
     except cst.ParserSyntaxError as exc:
-        raise CannotParse(_syntax_error(text, exc)) from None
+        first = exc.message.splitlines()[0] if exc.message else "syntax error"
+        raise CannotParse(f"{exc.raw_line}:{exc.raw_column + 1}: cannot parse: {first}") from None
     except (SyntaxError, ValueError, RecursionError) as exc:
         raise CannotParse(f"1:1: cannot parse: {exc}") from None
 
@@ -92,19 +112,11 @@ def parse(data: bytes) -> cst.Module:
 def _decode_error(data: bytes, exc: Exception) -> str:
     if isinstance(exc, UnicodeDecodeError):
         offset = exc.start
-        line = data.count(b"\n", 0, offset) + 1
-        column = offset - (data.rfind(b"\n", 0, offset) + 1) + 1
+        line, column = _line_column(data, offset)
         return f"{line}:{column}: cannot parse: not valid {exc.encoding} (byte 0x{data[offset]:02x}); add a coding cookie or re-encode the file"
     return f"1:1: cannot parse: {exc}"
 
 
-def _syntax_error(text: str, exc: cst.ParserSyntaxError) -> str:
-    # Python's own parser words syntax errors better (and places them better) than libcst's.
-    try:
-        ast.parse(text)
-    except SyntaxError as py_exc:
-        return f"{py_exc.lineno or 1}:{py_exc.offset or 1}: cannot parse: {py_exc.msg}"
-    except (ValueError, RecursionError):
-        pass
-    first = exc.message.splitlines()[0] if exc.message else "syntax error"
-    return f"{exc.raw_line}:{exc.raw_column + 1}: cannot parse: {first}"
+def _line_column(data: bytes, offset: int) -> tuple[int, int]:
+    """1-based line and column (in bytes) of a byte offset."""
+    return data.count(b"\n", 0, offset) + 1, offset - (data.rfind(b"\n", 0, offset) + 1) + 1

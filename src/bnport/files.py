@@ -26,6 +26,7 @@ DEFAULT_EXCLUDES = frozenset({
 class Problem:
     path: str
     message: str
+    status: str = "error"  # "error" fails the run; "skipped" is only reported
 
 
 class FileError(Exception):
@@ -48,12 +49,13 @@ def discover(paths: list[str]) -> tuple[list[str], list[Problem]]:
         if os.path.isdir(given) and not os.path.islink(given):
             for path in _walk(Path(given)):
                 add(str(path))
-        elif os.path.isdir(given):
-            problems.append(Problem(given, "is a symlink to a directory; not followed (name the target instead)"))
+        elif os.path.islink(given) and os.path.exists(given):
+            # Writing through a link could touch a file outside the paths given.
+            problems.append(Problem(given, "is a symlink; not followed (name its target instead)", "skipped"))
         elif os.path.isfile(given):
             add(given)
         elif os.path.islink(given):
-            problems.append(Problem(given, "is a broken symlink"))
+            problems.append(Problem(given, "is a symlink that resolves to nothing (broken, or a loop)"))
         else:
             problems.append(Problem(given, "no such file or directory"))
     return found, problems
@@ -133,7 +135,7 @@ def read(path: str) -> bytes:
 
 def write_if_unchanged(path: str, expected: bytes, data: bytes) -> None:
     """Atomically replace ``path`` with ``data`` if it still holds ``expected``; keep its mode."""
-    target = os.path.realpath(path)
+    target = path
     if not os.access(target, os.W_OK):
         raise FileError("cannot write: the file is read-only; left untouched")
     if read(target) != expected:

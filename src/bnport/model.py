@@ -33,6 +33,7 @@ class FileResult:
     findings: list[Finding] = field(default_factory=list)
     original: bytes | None = None
     converted: bytes | None = None
+    diff: str | None = None  # kept instead of the bytes when a diff is asked for
 
     def to_json(self) -> dict:
         return {

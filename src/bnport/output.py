@@ -30,8 +30,8 @@ def json_document(results: list[FileResult], target: str, with_diff: bool) -> st
         if result.status == "unchanged" and not result.findings:
             continue
         entry = result.to_json()
-        if with_diff and result.status == "changed":
-            entry["diff"] = unified_diff(result)
+        if with_diff and result.diff is not None:
+            entry["diff"] = result.diff
         files.append(entry)
     return json.dumps({"version": 1, "target": target, "files": files, "summary": summary(results)}, indent=2)
 
@@ -65,10 +65,11 @@ def print_text(results: list[FileResult], mode: str, quiet: bool, verbose: bool,
     console = Console(file=stream or sys.stdout, highlight=False, soft_wrap=True)
     severities: Counter = Counter()
     for result in results:
-        if result.status == "error":
+        if result.status in ("error", "skipped"):
             # Parse errors carry their own `line:col: `; other errors follow the path after ": ".
             where = result.error if result.error[:1].isdigit() else f" {result.error}"
-            console.print(f"[bold]{escape(result.path)}[/]:{escape(where)}", style="red")
+            if result.status == "error" or not quiet:
+                console.print(f"[bold]{escape(result.path)}[/]:{escape(where)}", style="red" if result.status == "error" else "yellow")
         for finding in result.findings:
             severities[finding.severity] += 1
             if quiet and finding.severity != "error":

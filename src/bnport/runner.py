@@ -8,14 +8,20 @@ from __future__ import annotations
 from bnport.convert import convert_file
 from bnport.files import FileError, discover, read, write_if_unchanged
 from bnport.model import FileResult
+from bnport.output import unified_diff
 from bnport.rules import RuleSet
 
 
-def run(paths: list[str], ruleset: RuleSet, write: bool) -> list[FileResult]:
+def run(paths: list[str], ruleset: RuleSet, write: bool, want_diff: bool = False) -> list[FileResult]:
     files, problems = discover(paths)
-    results = [FileResult(path=p.path, status="error", error=p.message) for p in problems]
+    results = [FileResult(path=p.path, status=p.status, error=p.message) for p in problems]
     for path in files:
-        results.append(convert_path(path, ruleset, write))
+        result = convert_path(path, ruleset, write)
+        if want_diff and result.status == "changed":
+            result.diff = unified_diff(result)
+        # Only the report is kept per file, so memory stays flat however large the tree.
+        result.original = result.converted = None
+        results.append(result)
     return results
 
 
