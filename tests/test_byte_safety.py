@@ -102,3 +102,12 @@ def test_ambiguous_binding_is_reported_not_guessed():
     assert result.status == "unchanged"
     assert [(f.line, f.severity) for f in result.findings] == [(5, "warning")]
     assert "may be any of" in result.findings[0].message
+
+
+def test_parenthesised_values_are_seen_through():
+    """`momentum=(None)` must be refused, not turned into `1 - (None)` (PaConvert's bug)."""
+    refused = convert(b"import torch.nn as nn\nbn = nn.BatchNorm2d(3, momentum=(None))\n")
+    assert refused.status == "unchanged" and [f.severity for f in refused.findings] == ["error"]
+    data = b"import torch.nn as nn\nbn = nn.BatchNorm2d(3, momentum=(  # why\n  0.1), track_running_stats=(False))\n"
+    assert convert(data).converted == (
+        b"import mindspore\nbn = mindspore.nn.BatchNorm2d(3, momentum=(  # why\n  0.9), use_batch_statistics=(True))\n")

@@ -52,9 +52,24 @@ def parenthesize(node: cst.BaseExpression, needed: int) -> cst.BaseExpression:
     return node.with_changes(lpar=[cst.LeftParen()], rpar=[cst.RightParen()])
 
 
+def strip_parens(node: cst.BaseExpression) -> cst.BaseExpression:
+    return node.with_changes(lpar=[], rpar=[]) if getattr(node, "lpar", None) else node
+
+
+def keep_parens(old: cst.BaseExpression, new: cst.BaseExpression) -> cst.BaseExpression:
+    """``new`` inside the parentheses the user wrote around ``old`` (and any comments in them)."""
+    return new.with_changes(lpar=old.lpar, rpar=old.rpar) if getattr(old, "lpar", None) else new
+
+
+def literal_key(node: cst.BaseExpression) -> str:
+    """Source text of a value with its outer parentheses removed: ``(None)`` is ``None``."""
+    return code_of(strip_parens(node))
+
+
 def fold_one_minus(value: cst.BaseExpression) -> str | None:
     """``1 - value`` as exact decimal text when value is a plain number (0.1 -> 0.9), else None."""
-    if not isinstance(value, (cst.Float, cst.Integer)) or value.lpar:
+    value = strip_parens(value)
+    if not isinstance(value, (cst.Float, cst.Integer)):
         return None
     text = value.value.replace("_", "")
     try:
@@ -71,7 +86,7 @@ def one_minus(value: cst.BaseExpression) -> cst.BaseExpression:
     """torch momentum -> MindSpore momentum: a folded literal, or ``1 - value``."""
     folded = fold_one_minus(value)
     if folded is not None:
-        return cst.Float(folded)
+        return keep_parens(value, cst.Float(folded))
     return fill_template("1 - {value}", value)
 
 

@@ -13,7 +13,7 @@ from typing import Callable
 import libcst as cst
 from libcst.metadata import QualifiedNameSource
 
-from bnport.expressions import code_of, dotted, fill_template, one_minus
+from bnport.expressions import code_of, dotted, fill_template, keep_parens, literal_key, one_minus
 from bnport.model import Finding
 from bnport.rules import Api, ArgSpec, Rule, RuleSet
 
@@ -135,13 +135,13 @@ class Planner:
         if spec is None:
             self.finding(arg, rule, "warning", f"unknown argument {name!r}: kept as it is", name)
             return ArgDecision(to=name)
-        action = spec.values.get(code_of(arg.value))
+        action = spec.values.get(literal_key(arg.value))
         if action is not None:
             if action.kind == "refuse":
                 raise _Refuse(arg, name, action.message)
             if action.kind == "to":
                 value = action.value
-                return ArgDecision(to=action.to, make_value=lambda _old, alias: cst.parse_expression(value))
+                return ArgDecision(to=action.to, make_value=lambda old, alias: keep_parens(old, cst.parse_expression(value)))
             return self._remove(arg, name, rule, plan, action.message, "info" if action.kind == "omit" else action.severity)
         if spec.drop is not None:
             return self._remove(arg, name, rule, plan, spec.drop, spec.severity)
@@ -177,7 +177,7 @@ class Planner:
             return ArgDecision(to=spec.to)
         target = targets.pop()
         plan.replaced.append(arg.value)
-        return ArgDecision(to=spec.to, make_value=lambda _old, alias: dotted(target, alias))
+        return ArgDecision(to=spec.to, make_value=lambda old, alias: keep_parens(old, dotted(target, alias)))
 
 
 def analyse(module: cst.Module, ruleset: RuleSet, qualified_names: dict, positions: dict) -> Analysis:
