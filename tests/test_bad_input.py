@@ -191,3 +191,26 @@ def test_no_temporary_files_are_left_behind(tree):
     (tree / "second.py").write_bytes(BN)
     run(tree)
     assert sorted(p.name for p in tree.iterdir()) == ["good.py", "second.py"]
+
+
+def test_converted_code_is_never_executed(tree):
+    marker = tree / "executed.txt"
+    trap = (
+        f"import torch.nn as nn\nopen({str(marker)!r}, 'w').write('ran')\nraise SystemExit(3)\n"
+        "bn = nn.BatchNorm2d(3)\n"
+    ).encode()
+    (tree / "trap.py").write_bytes(trap)
+    code, _ = run(tree)
+    assert code == 0 and not marker.exists()
+    assert b"mindspore.nn.BatchNorm2d(3)" in (tree / "trap.py").read_bytes()
+
+
+def test_scale_benchmark_smoke():
+    """The benchmark script runs end to end on a small tree (figures are not asserted)."""
+    import subprocess
+    import sys
+
+    script = Path(__file__).resolve().parent.parent / "benchmarks" / "scale.py"
+    run_ = subprocess.run([sys.executable, str(script), "--files", "40"], capture_output=True, text=True)
+    assert run_.returncode == 0, run_.stdout + run_.stderr
+    assert "converted: 4" in run_.stdout
