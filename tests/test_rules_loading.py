@@ -29,6 +29,7 @@ def broken(tmp_path: Path, old: str, new: str) -> Path:
         ('id = "TBN002"', 'id = "TBN001"', "rule.id", "already defined"),
         ('None = { refuse', 'None = { ignore', "TBN001.args.momentum.values.None", "exactly one of"),
         ("\n[signatures]\n", "\n[signatures\n", "(file)", "Expected"),
+        ('extends = "TBN001"', 'extends = "TBN009"', "TBN002.extends", "no earlier rule 'TBN009'"),
     ],
 )
 def test_broken_rule_file_is_rejected_with_file_key_and_reason(tmp_path, old, new, key, reason):

@@ -148,7 +148,26 @@ def _load_file(path: Path) -> tuple[list[Rule], dict[str, str]]:
     raw_rules = data.get("rule", [])
     if not isinstance(raw_rules, list) or not raw_rules:
         raise RuleError(f"{name}: rule: expected at least one [[rule]] table")
+    raw_rules = _resolve_extends(check, raw_rules)
     return [_load_rule(check, raw, index, signatures) for index, raw in enumerate(raw_rules)], dtypes
+
+
+def _resolve_extends(check: "_Checker", raw_rules: list) -> list:
+    """`extends = "<id>"` starts a rule's args from an earlier rule's in the same file; its own entries win."""
+    by_id: dict[str, dict] = {}
+    resolved = []
+    for index, raw in enumerate(raw_rules):
+        raw = dict(check.table(raw, f"rule[{index}]"))
+        parent_id = raw.pop("extends", None)
+        if parent_id is not None:
+            parent = by_id.get(parent_id)
+            if parent is None:
+                check.fail(f"{raw.get('id', f'rule[{index}]')}.extends", f"no earlier rule {parent_id!r} in this file")
+            raw["args"] = {**parent.get("args", {}), **check.table(raw.get("args", {}), f"{raw.get('id')}.args")}
+        if isinstance(raw.get("id"), str):
+            by_id[raw["id"]] = raw
+        resolved.append(raw)
+    return resolved
 
 
 def _load_rule(check: "_Checker", raw: object, index: int, signatures: dict) -> Rule:
