@@ -73,3 +73,24 @@ def test_rules_ship_inside_the_wheel(tmp_path):
     names = zipfile.ZipFile(wheel).namelist()
     assert "bnport/rules/torch_nn.toml" in names
     assert "bnport/rules.py" in names
+
+
+def test_a_default_is_written_out_when_the_argument_is_absent(tmp_path):
+    """Schema: `default` makes a differing default explicit (Keras needs momentum=0.99, eps=1e-3)."""
+    from bnport.convert import convert_file
+
+    text = GOOD.replace('[rule.args.eps]\nto = "eps"\n', '[rule.args.eps]\nto = "eps"\ndefault = "1e-3"\n', 1)
+    (tmp_path / "torch_nn.toml").write_text(text)
+    rules = load_rules.__wrapped__(tmp_path)
+    convert = lambda src: convert_file("m.py", src.encode(), rules).converted.decode()
+    assert convert("import torch.nn as nn\nbn = nn.BatchNorm2d(3)\n") == "import mindspore\nbn = mindspore.nn.BatchNorm2d(3, eps=1e-3)\n"
+    assert convert("import torch.nn as nn\nbn = nn.BatchNorm2d(3, 1e-4)\n") == "import mindspore\nbn = mindspore.nn.BatchNorm2d(3, 1e-4)\n"
+    assert convert("import torch.nn as nn\nbn = nn.BatchNorm2d(\n    3,\n)\n") == "import mindspore\nbn = mindspore.nn.BatchNorm2d(\n    3,\n    eps=1e-3,\n)\n"
+    splat = convert_file("m.py", b"import torch.nn as nn\nbn = nn.BatchNorm2d(3, **kw)\n", rules)
+    assert [f.argument for f in splat.findings] == ["eps", None]
+
+
+def test_a_default_needs_a_target_name(tmp_path):
+    (tmp_path / "torch_nn.toml").write_text(GOOD.replace('[rule.args.device]\n', '[rule.args.device]\ndefault = "1"\n', 1))
+    with pytest.raises(RuleError, match="TBN001.args.device.default: a default is written under the 'to' name"):
+        load_rules.__wrapped__(tmp_path)

@@ -68,13 +68,22 @@ class Applier(cst.CSTTransformer):
                         whitespace_before=cst.SimpleWhitespace(""), whitespace_after=cst.SimpleWhitespace(""))
                 arg = arg.with_changes(**changes)
             args.append(arg)
+        for keyword, source in plan.additions:
+            args.append(cst.Arg(
+                keyword=cst.Name(keyword), value=cst.parse_expression(source),
+                equal=cst.AssignEqual(whitespace_before=cst.SimpleWhitespace(""), whitespace_after=cst.SimpleWhitespace("")),
+            ))
         if args and updated.args:
             # The new last argument ends the way the old last one did (trailing comma, line break).
             last = updated.args[-1]
             tail = args[-1]
             # A comment in the tail's own comma stays (as a trailing comma) rather than be lost.
             comma = tail.comma if tail is not last and _has_comment(tail.comma) else last.comma
-            args = [_with_comma(a) for a in args[:-1]] + [
+            separator = _separator(updated)
+            # Arguments that are no longer last need a comma; the old last one's (maybe a trailing
+            # comma before a line break) moves to the new tail.
+            args = [a if isinstance(a.comma, cst.Comma) and a.comma is not last.comma else a.with_changes(comma=separator)
+                    for a in args[:-1]] + [
                 tail.with_changes(comma=comma, whitespace_after_arg=last.whitespace_after_arg)
             ]
         new = updated.with_changes(func=dotted(plan.api.target, self.imports.mindspore_alias), args=args)
@@ -143,10 +152,15 @@ class Applier(cst.CSTTransformer):
         return updated.with_changes(body=body, footer=footer)
 
 
-def _with_comma(arg: cst.Arg) -> cst.Arg:
-    if isinstance(arg.comma, cst.MaybeSentinel):
-        return arg.with_changes(comma=cst.Comma(whitespace_after=cst.SimpleWhitespace(" ")))
-    return arg
+def _separator(call: cst.Call) -> cst.Comma:
+    """The comma style the call uses between its arguments, without any comment it carried."""
+    if len(call.args) >= 2 and isinstance(call.args[-2].comma, cst.Comma):
+        after = call.args[-2].comma.whitespace_after
+    else:
+        after = call.whitespace_before_args
+    if isinstance(after, cst.ParenthesizedWhitespace):
+        return cst.Comma(whitespace_after=after.with_changes(first_line=cst.TrailingWhitespace(), empty_lines=[]))
+    return cst.Comma(whitespace_after=cst.SimpleWhitespace(" "))
 
 
 def _has_comment(node) -> bool:

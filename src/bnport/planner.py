@@ -35,6 +35,7 @@ class CallPlan:
     api: Api
     decisions: list[ArgDecision]  # one per argument of the call, in order
     comments: list[str] = field(default_factory=list)  # lines written above the statement
+    additions: list[tuple[str, str]] = field(default_factory=list)  # (keyword, source) written at the end
     replaced: list[cst.CSTNode] = field(default_factory=list)  # original nodes whose names go away
 
 
@@ -103,6 +104,7 @@ class Planner:
         plan = CallPlan(rule, api, [], replaced=[call.func])
         signature = rule.source_signature
         star_seen = False
+        bound: set[str] = set()
         positional_ok = True  # positions line up until the first argument that moves or goes
         for index, arg in enumerate(call.args):
             if arg.star:
@@ -128,6 +130,14 @@ class Planner:
                 )
                 positional_ok = decision.positional
             plan.decisions.append(decision)
+            bound.add(name)
+        for name, spec in rule.args.items():
+            if spec.default is not None and name not in bound:
+                if any(arg.star == "**" for arg in call.args):
+                    self.finding(call, rule, "warning", f"{name} may come through ** and is not written out; "
+                                 f"if it does not, set {spec.to}={spec.default} (the defaults differ)", name)
+                else:
+                    plan.additions.append((spec.to, spec.default))
         return plan
 
     def _decide(self, arg: cst.Arg, name: str, rule: Rule, plan: CallPlan) -> ArgDecision:

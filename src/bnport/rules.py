@@ -50,6 +50,7 @@ class ArgSpec:
     severity: str = "warning"
     values: dict[str, ValueAction] = field(default_factory=dict)
     otherwise: TemplateAction | None = None
+    default: str | None = None  # written as `to=default` when the call does not pass the argument
 
 
 @dataclass(frozen=True, eq=False)
@@ -233,7 +234,9 @@ def _load_rule(check: "_Checker", raw: object, index: int, signatures: dict) -> 
 
 def _load_arg(check: "_Checker", spec: object, where: str) -> ArgSpec:
     spec = check.table(spec, where)
-    check.keys(spec, where, {"to", "transform", "drop", "severity", "values", "otherwise"})
+    check.keys(spec, where, {"to", "transform", "drop", "severity", "values", "otherwise", "default"})
+    if "default" in spec and "to" not in spec:
+        check.fail(f"{where}.default", "a default is written under the 'to' name, so 'to' is required")
     if ("to" in spec) + ("drop" in spec) + ("otherwise" in spec) == 0:
         check.fail(where, "needs one of 'to', 'drop' or 'otherwise'")
     if "to" in spec and "drop" in spec:
@@ -266,6 +269,7 @@ def _load_arg(check: "_Checker", spec: object, where: str) -> ArgSpec:
         severity=check.choice(spec.get("severity", "warning"), f"{where}.severity", SEVERITIES),
         values=values,
         otherwise=otherwise,
+        default=spec.get("default") and check.string(spec["default"], f"{where}.default"),
     )
 
 
