@@ -177,3 +177,23 @@ def test_console_script_and_module_entry_points(tree):
         assert run.returncode == 0 and run.stdout.strip() == "bnport 0.1.0"
     run = subprocess.run([sys.executable, "-m", "bnport", "rewrite", "--check", str(tree)], capture_output=True, text=True)
     assert run.returncode == 1 and "would rewrite" in run.stdout
+
+
+def test_jobs_do_not_change_results_or_their_order(tmp_path):
+    for i in range(24):
+        body = TORCH if i % 3 else "x = 1\n"
+        if i % 5 == 0:
+            body = "import torch.nn as nn\nbn = nn.BatchNorm2d(3, momentum=None, device='cpu')\n"
+        (tmp_path / f"m{i:02d}.py").write_text(body)
+    one = bnport("--jobs", "1", "--check", "--output-format", "json", tmp_path)
+    two = bnport("--jobs", "2", "--check", "--output-format", "json", tmp_path)
+    assert one == two
+    assert json.loads(one[1])["summary"]["changed"] == 13
+
+
+def test_jobs_rewrite_in_place_in_parallel(tmp_path):
+    for i in range(12):
+        (tmp_path / f"m{i:02d}.py").write_text(TORCH)
+    code, _, _ = bnport("--jobs", "2", tmp_path)
+    assert code == 0
+    assert all(p.read_text() == CONVERTED for p in tmp_path.glob("*.py"))

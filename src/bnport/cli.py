@@ -28,7 +28,9 @@ def main():
 @click.option("--output-format", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @click.option("-q", "--quiet", is_flag=True, help="Print only errors.")
 @click.option("-v", "--verbose", is_flag=True, help="Also list unchanged files.")
-def rewrite(paths, target, show_diff, check, output_format, quiet, verbose):
+@click.option("-j", "--jobs", type=click.IntRange(min=1), default=None,
+              help="Worker processes (default: all cores). Results do not depend on it.")
+def rewrite(paths, target, show_diff, check, output_format, quiet, verbose, jobs):
     """Rewrite BatchNorm code in PATHS (files or directories) to MindSpore, in place."""
     from bnport.output import json_document, print_text
     from bnport.rules import RuleError, load_rules
@@ -42,7 +44,8 @@ def rewrite(paths, target, show_diff, check, output_format, quiet, verbose):
         click.echo(f"bnport: invalid rules: {exc}", err=True)
         sys.exit(EXIT_ERROR)
     mode = "diff" if show_diff else "check" if check else "write"
-    results = run(list(paths), ruleset, write=mode == "write", want_diff=show_diff)
+    jobs = jobs or os.cpu_count() or 1
+    results = run(list(paths), ruleset, write=mode == "write", want_diff=show_diff, jobs=jobs)
 
     if output_format == "json":
         click.echo(json_document(results, target, with_diff=show_diff))

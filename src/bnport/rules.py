@@ -88,6 +88,7 @@ class RuleSet:
     dtypes: dict[str, str]
     # last components of every source name: a file containing none of them is never parsed
     tokens: tuple[bytes, ...]
+    directory: Path | None = None  # where it was loaded from; workers load the same rules
 
     def rule(self, rule_id: str) -> Rule:
         for rule in self.rules:
@@ -127,7 +128,7 @@ def load_rules(directory: Path | None = None) -> RuleSet:
                     raise RuleError(f"{rule.file}: {rule.id}.apis: {source} is mapped twice")
                 by_source[source] = (rule, api)
     tokens = tuple(sorted({s.rsplit(".", 1)[-1].encode() for s in by_source}))
-    return RuleSet(tuple(rules), by_source, dtypes, tokens)
+    return RuleSet(tuple(rules), by_source, dtypes, tokens, directory)
 
 
 def _load_file(path: Path) -> tuple[list[Rule], dict[str, str]]:
