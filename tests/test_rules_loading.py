@@ -94,3 +94,12 @@ def test_a_default_needs_a_target_name(tmp_path):
     (tmp_path / "torch_nn.toml").write_text(GOOD.replace('[rule.args.device]\n', '[rule.args.device]\ndefault = "1"\n', 1))
     with pytest.raises(RuleError, match="TBN001.args.device.default: a default is written under the 'to' name"):
         load_rules.__wrapped__(tmp_path)
+
+
+def test_an_addition_after_a_commented_trailing_comma_keeps_the_comment(tmp_path):
+    from bnport.convert import convert_file
+
+    (tmp_path / "torch_nn.toml").write_text(GOOD.replace('[rule.args.eps]\nto = "eps"\n', '[rule.args.eps]\nto = "eps"\ndefault = "1e-3"\n', 1))
+    rules = load_rules.__wrapped__(tmp_path)
+    out = convert_file("m.py", b"import torch.nn as nn\nbn = nn.BatchNorm2d(\n    3,  # channels\n)\n", rules).converted
+    assert out == b"import mindspore\nbn = mindspore.nn.BatchNorm2d(\n    3,  # channels\neps=1e-3,\n)\n"

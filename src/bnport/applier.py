@@ -82,8 +82,8 @@ class Applier(cst.CSTTransformer):
             separator = _separator(updated)
             # Arguments that are no longer last need a comma; the old last one's (maybe a trailing
             # comma before a line break) moves to the new tail.
-            args = [a if isinstance(a.comma, cst.Comma) and a.comma is not last.comma else a.with_changes(comma=separator)
-                    for a in args[:-1]] + [
+            keep = lambda a: isinstance(a.comma, cst.Comma) and (a.comma is not last.comma or _has_comment(a.comma))
+            args = [a if keep(a) else a.with_changes(comma=separator) for a in args[:-1]] + [
                 tail.with_changes(comma=comma, whitespace_after_arg=last.whitespace_after_arg)
             ]
         new = updated.with_changes(func=dotted(plan.api.target, self.imports.mindspore_alias), args=args)
