@@ -103,3 +103,4 @@ def test_an_addition_after_a_commented_trailing_comma_keeps_the_comment(tmp_path
     rules = load_rules.__wrapped__(tmp_path)
     out = convert_file("m.py", b"import torch.nn as nn\nbn = nn.BatchNorm2d(\n    3,  # channels\n)\n", rules).converted
     assert out == b"import mindspore\nbn = mindspore.nn.BatchNorm2d(\n    3,  # channels\neps=1e-3,\n)\n"
+    assert out.count(b"# channels") == 1

@@ -81,11 +81,12 @@ class Applier(cst.CSTTransformer):
             comma = tail.comma if tail is not last and _has_comment(tail.comma) else last.comma
             separator = _separator(updated)
             # Arguments that are no longer last need a comma; the old last one's (maybe a trailing
-            # comma before a line break) moves to the new tail.
+            # comma before a line break) moves to the new tail, unless it carries a comment.
             keep = lambda a: isinstance(a.comma, cst.Comma) and (a.comma is not last.comma or _has_comment(a.comma))
-            args = [a if keep(a) else a.with_changes(comma=separator) for a in args[:-1]] + [
-                tail.with_changes(comma=comma, whitespace_after_arg=last.whitespace_after_arg)
-            ]
+            body = [a if keep(a) else a.with_changes(comma=separator) for a in args[:-1]]
+            if any(a.comma is comma for a in body):
+                comma = _without_comment(comma)
+            args = body + [tail.with_changes(comma=comma, whitespace_after_arg=last.whitespace_after_arg)]
         new = updated.with_changes(func=dotted(plan.api.target, self.imports.mindspore_alias), args=args)
         self._comment_stack[-1].extend(plan.comments)
         start = self.positions[original].start
@@ -152,6 +153,13 @@ class Applier(cst.CSTTransformer):
         return updated.with_changes(body=body, footer=footer)
 
 
+def _without_comment(comma: cst.Comma) -> cst.Comma:
+    after = comma.whitespace_after
+    if isinstance(after, cst.ParenthesizedWhitespace):
+        return comma.with_changes(whitespace_after=after.with_changes(first_line=cst.TrailingWhitespace(), empty_lines=[]))
+    return comma
+
+
 def _separator(call: cst.Call) -> cst.Comma:
     """The comma style the call uses between its arguments, without any comment it carried."""
     if len(call.args) >= 2 and isinstance(call.args[-2].comma, cst.Comma):
@@ -159,7 +167,7 @@ def _separator(call: cst.Call) -> cst.Comma:
     else:
         after = call.whitespace_before_args
     if isinstance(after, cst.ParenthesizedWhitespace):
-        return cst.Comma(whitespace_after=after.with_changes(first_line=cst.TrailingWhitespace(), empty_lines=[]))
+        return _without_comment(cst.Comma(whitespace_after=after))
     return cst.Comma(whitespace_after=cst.SimpleWhitespace(" "))
 
 
