@@ -1,6 +1,5 @@
 """A rule file with an error is rejected at load with its file, key and reason (CLI exit 2)."""
 
-import shutil
 import subprocess
 import sys
 from pathlib import Path

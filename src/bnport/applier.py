@@ -56,7 +56,7 @@ class Applier(cst.CSTTransformer):
         if plan is None:
             return updated
         args = []
-        for arg, decision in zip(updated.args, plan.decisions):
+        for arg, decision in zip(updated.args, plan.decisions, strict=True):
             if decision.remove:
                 continue
             if decision.make_value is not None:

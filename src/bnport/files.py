@@ -69,7 +69,7 @@ def _walk(root: Path):
 def _walk_dir(directory: Path, ignores: list):
     spec = _load_gitignore(directory)
     if spec is not None:
-        ignores = [*ignores, (directory, spec)]
+        ignores = [*ignores, (directory.resolve(), spec)]
     try:
         entries = sorted(os.scandir(directory), key=lambda e: e.name)
     except OSError:
@@ -115,9 +115,13 @@ def _load_gitignore(directory: Path):
 
 
 def _ignored(path: Path, ignores: list, is_dir: bool) -> bool:
+    """Whether any .gitignore above ``path`` excludes it (bases are resolved when loaded)."""
+    if not ignores:
+        return False
+    resolved = path.resolve()
     for base, spec in ignores:
         try:
-            relative = path.resolve().relative_to(base.resolve()).as_posix()
+            relative = resolved.relative_to(base).as_posix()
         except ValueError:
             continue
         if spec.match_file(relative + "/" if is_dir else relative):
