@@ -12,15 +12,16 @@ import libcst as cst
 from bnport.expressions import code_of, dotted
 from bnport.imports import ImportPlan, bound_name, insertion_index, mindspore_import
 from bnport.model import Edit
-from bnport.planner import CallPlan
+from bnport.analysis import Analysis
 
 _STATEMENTS = (cst.SimpleStatementLine, cst.BaseCompoundStatement)
 
 
 class Applier(cst.CSTTransformer):
-    def __init__(self, plans: dict[cst.Call, CallPlan], imports: ImportPlan, positions: dict):
+    def __init__(self, analysis: Analysis, imports: ImportPlan, positions: dict):
         super().__init__()
-        self.plans = plans
+        self.analysis = analysis
+        self.plans = analysis.plans
         self.imports = imports
         self.positions = positions
         self.edits: list[Edit] = []
@@ -48,7 +49,50 @@ class Applier(cst.CSTTransformer):
         if self._carried or extra:
             result = result.with_changes(leading_lines=[*self._carried, *result.leading_lines, *extra])
             self._carried = []
-        return result
+        return self._statements_after(original_node, result)
+
+    def _statements_after(self, original, result):
+        """Statements a plan adds after an assignment (`m.momentum = x` -> update the primitive)."""
+        if not isinstance(original, (cst.SimpleStatementLine, cst.SimpleStatementSuite)):
+            return result
+        added = [text for small in original.body for text in self.analysis.after.get(small, [])]
+        if not added:
+            return result
+        smalls = [small for text in added for small in cst.parse_statement(text).body]
+        if isinstance(original, cst.SimpleStatementSuite):
+            body = list(result.body)
+            body[-1] = body[-1].with_changes(semicolon=cst.Semicolon(whitespace_after=cst.SimpleWhitespace(" ")))
+            return result.with_changes(body=[*body, *smalls])
+        return cst.FlattenSentinel([result, *(cst.SimpleStatementLine(body=[small]) for small in smalls)])
+
+    # -- class references and attributes of layers --
+    def leave_Name(self, original: cst.Name, updated: cst.Name):
+        return self._replace_reference(original, updated)
+
+    def leave_Attribute(self, original: cst.Attribute, updated: cst.Attribute):
+        renamed = self.analysis.renames.get(original)
+        if renamed is not None:
+            rule, path = renamed
+            node = updated.value
+            for part in path.split("."):
+                node = cst.Attribute(value=node, attr=cst.Name(part))
+            new = node.with_changes(lpar=updated.lpar, rpar=updated.rpar, dot=updated.dot)
+            self._edit(original, rule, new)
+            return new
+        return self._replace_reference(original, updated)
+
+    def _replace_reference(self, original, updated):
+        replacement = self.analysis.replacements.get(original)
+        if replacement is None:
+            return updated
+        rule, target = replacement
+        new = dotted(target, self.imports.mindspore_alias).with_changes(lpar=updated.lpar, rpar=updated.rpar)
+        self._edit(original, rule, new)
+        return new
+
+    def _edit(self, original, rule, new):
+        start = self.positions[original].start
+        self.edits.append(Edit(start.line, start.column + 1, rule.id, code_of(original), code_of(new)))
 
     # -- calls --
     def leave_Call(self, original: cst.Call, updated: cst.Call) -> cst.Call:
@@ -56,11 +100,16 @@ class Applier(cst.CSTTransformer):
         if plan is None:
             return updated
         args = []
+        first = []
         for arg, decision in zip(updated.args, plan.decisions, strict=True):
             if decision.remove:
                 continue
             if decision.make_value is not None:
                 arg = arg.with_changes(value=decision.make_value(arg.value, self.imports.mindspore_alias))
+            if decision.first:
+                # A positional-only target parameter given by keyword: it moves to the front.
+                first.append(arg.with_changes(keyword=None, equal=cst.MaybeSentinel.DEFAULT))
+                continue
             if decision.to is not None and not decision.positional:
                 changes = {"keyword": cst.Name(decision.to)}
                 if arg.keyword is None:
@@ -68,9 +117,10 @@ class Applier(cst.CSTTransformer):
                         whitespace_before=cst.SimpleWhitespace(""), whitespace_after=cst.SimpleWhitespace(""))
                 arg = arg.with_changes(**changes)
             args.append(arg)
+        args = first + args
         for keyword, source in plan.additions:
             args.append(cst.Arg(
-                keyword=cst.Name(keyword), value=cst.parse_expression(source),
+                keyword=cst.Name(keyword), value=cst.parse_expression(source(self.imports.mindspore_alias)),
                 equal=cst.AssignEqual(whitespace_before=cst.SimpleWhitespace(""), whitespace_after=cst.SimpleWhitespace("")),
             ))
         if args and updated.args:
@@ -87,7 +137,8 @@ class Applier(cst.CSTTransformer):
             if any(a.comma is comma for a in body):
                 comma = _without_comment(comma)
             args = body + [tail.with_changes(comma=comma, whitespace_after_arg=last.whitespace_after_arg)]
-        new = updated.with_changes(func=dotted(plan.api.target, self.imports.mindspore_alias), args=args)
+        func = updated.func if plan.keep_func else dotted(plan.api.target, self.imports.mindspore_alias)
+        new = updated.with_changes(func=func, args=args)
         self._comment_stack[-1].extend(plan.comments)
         start = self.positions[original].start
         self.edits.append(Edit(start.line, start.column + 1, plan.rule.id, code_of(original), code_of(new)))

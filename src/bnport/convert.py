@@ -12,12 +12,12 @@ import tokenize
 import warnings
 
 import libcst as cst
-from libcst.metadata import MetadataWrapper, PositionProvider, QualifiedNameProvider, ScopeProvider
+from libcst.metadata import MetadataWrapper, ParentNodeProvider, PositionProvider, ScopeProvider
 
 from bnport.applier import Applier
 from bnport.imports import plan_imports
 from bnport.model import FileResult
-from bnport.planner import analyse
+from bnport.analysis import analyse
 from bnport.rules import RuleSet
 
 
@@ -59,15 +59,14 @@ def convert_file(path: str, data: bytes, ruleset: RuleSet) -> FileResult:
 def _convert(data: bytes, ruleset: RuleSet):
     module = parse(data)
     wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
-    metadata = wrapper.resolve_many([ScopeProvider, QualifiedNameProvider, PositionProvider])
+    metadata = wrapper.resolve_many([ScopeProvider, ParentNodeProvider, PositionProvider])
     positions = metadata[PositionProvider]
-    analysis = analyse(wrapper.module, ruleset, metadata[QualifiedNameProvider], positions)
-    findings = sorted(analysis.findings, key=lambda f: (f.line, f.column))
-    if not analysis.plans:
+    analysis = analyse(wrapper.module, ruleset, metadata[ScopeProvider], metadata[ParentNodeProvider], positions)
+    findings = analysis.findings
+    if not analysis.changes_anything:
         return data, [], findings
-    replaced = [node for plan in analysis.plans.values() for node in plan.replaced]
-    imports = plan_imports(wrapper.module, metadata[ScopeProvider], replaced)
-    applier = Applier(analysis.plans, imports, positions)
+    imports = plan_imports(wrapper.module, metadata[ScopeProvider], analysis.replaced)
+    applier = Applier(analysis, imports, positions)
     new_module = wrapper.module.visit(applier)
     output = new_module.bytes
     try:

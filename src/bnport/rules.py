@@ -51,6 +51,21 @@ class ArgSpec:
     values: dict[str, ValueAction] = field(default_factory=dict)
     otherwise: TemplateAction | None = None
     default: str | None = None  # written as `to=default` when the call does not pass the argument
+    positional: bool = False  # the target takes it only by position: written first, without keyword
+
+
+@dataclass(frozen=True)
+class AttrSpec:
+    """What reading or assigning one attribute of a converted layer object becomes."""
+
+    name: str
+    to: str | None = None  # new attribute name (under the API's attribute_path)
+    report: str | None = None  # finding raised at every use
+    severity: str = "warning"
+    on_assign: str | None = None  # statement written after `obj.name = value` ({object} = the object)
+    note: str | None = None  # info finding raised where on_assign adds its statement
+    refuse: dict[str, str] = field(default_factory=dict)  # assigned literal -> error message, left as is
+    state_key: str | None = None  # "always" | "prefixed": string literals ending in it are state-dict keys
 
 
 @dataclass(frozen=True, eq=False)
@@ -58,6 +73,7 @@ class Api:
     sources: tuple[str, ...]
     target: str | None
     target_signature: tuple[str, ...]
+    attribute_path: str = ""  # where the target keeps its state, e.g. "bn2d" for BatchNorm3d
 
 
 @dataclass(frozen=True)
@@ -78,6 +94,13 @@ class Rule:
     apis: tuple[Api, ...]
     report: str | None
     examples: tuple[Example, ...]
+    report_severity: str = "error"
+    kind: str = "class"  # "class" (references are rewritten too) | "function"
+    attributes: dict[str, AttrSpec] = field(default_factory=dict)
+    members: dict[str, str] = field(default_factory=dict)  # class attribute -> report message
+    subclass: str | None = None  # message for `class X(<source>)`; {methods} = the methods it defines
+    max_rank: int | None = None  # inputs above this rank are not accepted by the target
+    rank_message: str | None = None
 
 
 @dataclass(frozen=True, eq=False)
@@ -89,6 +112,21 @@ class RuleSet:
     # last components of every source name: a file containing none of them is never parsed
     tokens: tuple[bytes, ...]
     directory: Path | None = None  # where it was loaded from; workers load the same rules
+    partials: frozenset[str] = frozenset()  # callables whose first argument is a class (functools.partial)
+    initializers: dict[str, str] = field(default_factory=dict)  # torch init function -> MindSpore form
+
+    def __post_init__(self):
+        names = [*self.by_source, *self.dtypes, *self.partials, *self.initializers]
+        prefixes = {n.rsplit(".", i)[0] for n in names for i in range(n.count(".") + 1)}
+        object.__setattr__(self, "_wanted", frozenset(names))
+        object.__setattr__(self, "_prefixes", frozenset(prefixes))
+
+    def wanted(self, name: str) -> bool:
+        return name in self._wanted
+
+    def relevant(self, name: str) -> bool:
+        """Could a name under this import binding be wanted (torch, torch.nn, functools, ...)?"""
+        return name in self._prefixes
 
     def rule(self, rule_id: str) -> Rule:
         for rule in self.rules:
@@ -112,10 +150,14 @@ def load_rules(directory: Path | None = None) -> RuleSet:
         raise RuleError(f"{directory}: no rule files (*.toml) found")
     rules: list[Rule] = []
     dtypes: dict[str, str] = {}
+    partials: set[str] = set()
+    initializers: dict[str, str] = {}
     for path in files:
-        file_rules, file_dtypes = _load_file(path)
-        rules.extend(file_rules)
-        dtypes.update(file_dtypes)
+        loaded = _load_file(path)
+        rules.extend(loaded.rules)
+        dtypes.update(loaded.dtypes)
+        partials.update(loaded.partials)
+        initializers.update(loaded.initializers)
     by_source: dict[str, tuple[Rule, Api]] = {}
     seen_ids: dict[str, str] = {}
     for rule in rules:
@@ -128,17 +170,25 @@ def load_rules(directory: Path | None = None) -> RuleSet:
                     raise RuleError(f"{rule.file}: {rule.id}.apis: {source} is mapped twice")
                 by_source[source] = (rule, api)
     tokens = tuple(sorted({s.rsplit(".", 1)[-1].encode() for s in by_source}))
-    return RuleSet(tuple(rules), by_source, dtypes, tokens, directory)
+    return RuleSet(tuple(rules), by_source, dtypes, tokens, directory, frozenset(partials), initializers)
 
 
-def _load_file(path: Path) -> tuple[list[Rule], dict[str, str]]:
+@dataclass
+class _FileRules:
+    rules: list[Rule]
+    dtypes: dict[str, str]
+    partials: list[str]
+    initializers: dict[str, str]
+
+
+def _load_file(path: Path) -> _FileRules:
     name = str(path)
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
         raise RuleError(f"{name}: (file): {exc}") from None
     check = _Checker(name)
-    check.keys(data, "(top level)", {"signatures", "dtypes", "rule"})
+    check.keys(data, "(top level)", {"signatures", "dtypes", "rule", "partials", "initializers"})
     signatures = {
         key: tuple(check.str_list(value, f"signatures.{key}"))
         for key, value in check.table(data.get("signatures", {}), "signatures").items()
@@ -151,7 +201,19 @@ def _load_file(path: Path) -> tuple[list[Rule], dict[str, str]]:
     if not isinstance(raw_rules, list) or not raw_rules:
         raise RuleError(f"{name}: rule: expected at least one [[rule]] table")
     raw_rules = _resolve_extends(check, raw_rules)
-    return [_load_rule(check, raw, index, signatures) for index, raw in enumerate(raw_rules)], dtypes
+    return _FileRules(
+        [_load_rule(check, raw, index, signatures) for index, raw in enumerate(raw_rules)],
+        dtypes,
+        check.str_list(data.get("partials", []), "partials"),
+        {
+            key: check.string(value, f"initializers.{key}")
+            for key, value in check.table(data.get("initializers", {}), "initializers").items()
+        },
+    )
+
+
+_INHERITED_TABLES = ("args", "attributes", "members")
+_INHERITED_VALUES = ("subclass", "kind", "max_rank", "rank_message")
 
 
 def _resolve_extends(check: "_Checker", raw_rules: list) -> list:
@@ -165,7 +227,11 @@ def _resolve_extends(check: "_Checker", raw_rules: list) -> list:
             parent = by_id.get(parent_id)
             if parent is None:
                 check.fail(f"{raw.get('id', f'rule[{index}]')}.extends", f"no earlier rule {parent_id!r} in this file")
-            raw["args"] = {**parent.get("args", {}), **check.table(raw.get("args", {}), f"{raw.get('id')}.args")}
+            for key in _INHERITED_TABLES:
+                raw[key] = {**parent.get(key, {}), **check.table(raw.get(key, {}), f"{raw.get('id')}.{key}")}
+            for key in _INHERITED_VALUES:
+                if key in parent and key not in raw:
+                    raw[key] = parent[key]
         if isinstance(raw.get("id"), str):
             by_id[raw["id"]] = raw
         resolved.append(raw)
@@ -178,7 +244,8 @@ def _load_rule(check: "_Checker", raw: object, index: int, signatures: dict) -> 
     check.keys(
         raw,
         where,
-        {"id", "title", "safety", "why", "source_signature", "apis", "args", "report", "examples"},
+        {"id", "title", "safety", "why", "source_signature", "apis", "args", "report", "examples",
+         "kind", "attributes", "members", "subclass", "max_rank", "rank_message", "report_severity"},
         required={"id", "title", "safety", "why", "source_signature", "apis"},
     )
     rule_id = check.string(raw["id"], f"{where}.id")
@@ -194,7 +261,7 @@ def _load_rule(check: "_Checker", raw: object, index: int, signatures: dict) -> 
     for i, api in enumerate(check.list(raw["apis"], f"{where}.apis")):
         key = f"{where}.apis[{i}]"
         api = check.table(api, key)
-        check.keys(api, key, {"sources", "target", "target_signature"}, required={"sources"})
+        check.keys(api, key, {"sources", "target", "target_signature", "attribute_path"}, required={"sources"})
         target = api.get("target")
         if (target is None) != (report is not None):
             check.fail(f"{key}.target", "a rewriting rule needs a target; a report-only rule has none")
@@ -204,7 +271,8 @@ def _load_rule(check: "_Checker", raw: object, index: int, signatures: dict) -> 
             target_signature = signatures.get(api.get("target_signature", ""))
             if target_signature is None:
                 check.fail(f"{key}.target_signature", f"unknown signature {api.get('target_signature')!r}")
-        apis.append(Api(tuple(check.str_list(api["sources"], f"{key}.sources")), target, target_signature))
+        path = check.string(api["attribute_path"], f"{key}.attribute_path") if "attribute_path" in api else ""
+        apis.append(Api(tuple(check.str_list(api["sources"], f"{key}.sources")), target, target_signature, path))
     args = {
         arg: _load_arg(check, spec, f"{where}.args.{arg}")
         for arg, spec in check.table(raw.get("args", {}), f"{where}.args").items()
@@ -219,6 +287,17 @@ def _load_rule(check: "_Checker", raw: object, index: int, signatures: dict) -> 
         example = check.table(example, key)
         check.keys(example, key, {"before", "after"}, required={"before", "after"})
         examples.append(Example(check.string(example["before"], f"{key}.before"), check.string(example["after"], f"{key}.after")))
+    attributes = {
+        name: _load_attribute(check, spec, f"{where}.attributes.{name}")
+        for name, spec in check.table(raw.get("attributes", {}), f"{where}.attributes").items()
+    }
+    members = {
+        name: check.string(message, f"{where}.members.{name}")
+        for name, message in check.table(raw.get("members", {}), f"{where}.members").items()
+    }
+    max_rank = raw.get("max_rank")
+    if max_rank is not None and (not isinstance(max_rank, int) or "rank_message" not in raw):
+        check.fail(f"{where}.max_rank", "expected an integer, with a rank_message")
     return Rule(
         id=rule_id,
         title=check.string(raw["title"], f"{where}.title"),
@@ -230,12 +309,40 @@ def _load_rule(check: "_Checker", raw: object, index: int, signatures: dict) -> 
         apis=tuple(apis),
         report=None if report is None else check.string(report, f"{where}.report"),
         examples=tuple(examples),
+        report_severity=check.choice(raw.get("report_severity", "error"), f"{where}.report_severity", SEVERITIES),
+        kind=check.choice(raw.get("kind", "class"), f"{where}.kind", ("class", "function")),
+        attributes=attributes,
+        members=members,
+        subclass=raw.get("subclass") and check.string(raw["subclass"], f"{where}.subclass"),
+        max_rank=max_rank,
+        rank_message=raw.get("rank_message") and check.string(raw["rank_message"], f"{where}.rank_message"),
+    )
+
+
+def _load_attribute(check: "_Checker", spec: object, where: str) -> AttrSpec:
+    spec = check.table(spec, where)
+    check.keys(spec, where, {"to", "report", "severity", "on_assign", "note", "refuse", "state_key"})
+    if ("to" in spec) == ("report" in spec):
+        check.fail(where, "needs exactly one of 'to' or 'report'")
+    refuse = {
+        literal: check.string(message, f"{where}.refuse.{literal}")
+        for literal, message in check.table(spec.get("refuse", {}), f"{where}.refuse").items()
+    }
+    return AttrSpec(
+        name=where.rsplit(".", 1)[-1],
+        to=spec.get("to") and check.string(spec["to"], f"{where}.to"),
+        report=spec.get("report") and check.string(spec["report"], f"{where}.report"),
+        severity=check.choice(spec.get("severity", "warning"), f"{where}.severity", SEVERITIES),
+        on_assign=spec.get("on_assign") and check.string(spec["on_assign"], f"{where}.on_assign"),
+        note=spec.get("note") and check.string(spec["note"], f"{where}.note"),
+        refuse=refuse,
+        state_key=spec.get("state_key") and check.choice(spec["state_key"], f"{where}.state_key", ("always", "prefixed")),
     )
 
 
 def _load_arg(check: "_Checker", spec: object, where: str) -> ArgSpec:
     spec = check.table(spec, where)
-    check.keys(spec, where, {"to", "transform", "drop", "severity", "values", "otherwise", "default"})
+    check.keys(spec, where, {"to", "transform", "drop", "severity", "values", "otherwise", "default", "positional"})
     if "default" in spec and "to" not in spec:
         check.fail(f"{where}.default", "a default is written under the 'to' name, so 'to' is required")
     if ("to" in spec) + ("drop" in spec) + ("otherwise" in spec) == 0:
@@ -271,6 +378,7 @@ def _load_arg(check: "_Checker", spec: object, where: str) -> ArgSpec:
         values=values,
         otherwise=otherwise,
         default=spec.get("default") and check.string(spec["default"], f"{where}.default"),
+        positional=check.boolean(spec.get("positional", False), f"{where}.positional"),
     )
 
 
@@ -314,6 +422,11 @@ class _Checker:
 
     def str_list(self, value, key) -> list[str]:
         return [self.string(item, f"{key}[{i}]") for i, item in enumerate(self.list(value, key))]
+
+    def boolean(self, value, key) -> bool:
+        if not isinstance(value, bool):
+            self.fail(key, f"expected true or false, got {value!r}")
+        return value
 
     def choice(self, value, key, choices) -> str:
         if value not in choices:

@@ -1,0 +1,194 @@
+"""Decide everything a module's conversion does, without changing anything yet.
+
+Every place that names a source API (found through the import bindings, ``resolve``) is one of:
+- a call: planned argument by argument (``calls``);
+- a class used as a value (default, alias, ``partial``, ``isinstance``, base class, annotation):
+  rewritten to the MindSpore class, and followed to the calls made through it (``classrefs``);
+- a class attribute (``SyncBatchNorm.convert_sync_batchnorm``): reported.
+Then the attributes of objects known to be layers are planned (``attributes``), and string
+literals that are state-dict keys are reported. ``applier`` carries the result out in one pass.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import libcst as cst
+
+from bnport.attributes import Attributes, Layer, state_dict_keys
+from bnport.calls import CallPlan, plan_call
+from bnport.classrefs import ClassFlow, is_type_check
+from bnport.context import Context
+from bnport.expressions import code_of
+from bnport.model import Finding
+from bnport.resolve import Reference, find_references
+from bnport.rules import Api, Rule, RuleSet
+
+
+@dataclass
+class Analysis:
+    plans: dict[cst.Call, CallPlan] = field(default_factory=dict)
+    replacements: dict[cst.CSTNode, tuple[Rule, str]] = field(default_factory=dict)  # class reference -> target
+    renames: dict[cst.Attribute, tuple[Rule, str]] = field(default_factory=dict)  # attribute -> new path
+    after: dict[cst.CSTNode, list[str]] = field(default_factory=dict)  # small statement -> statements after it
+    findings: list[Finding] = field(default_factory=list)
+
+    @property
+    def replaced(self) -> list[cst.CSTNode]:
+        """Original nodes whose names the conversion removes (imports they used may go)."""
+        return [node for plan in self.plans.values() for node in plan.replaced] + list(self.replacements)
+
+    @property
+    def changes_anything(self) -> bool:
+        return bool(self.plans or self.replacements or self.renames or self.after)
+
+
+def analyse(module: cst.Module, ruleset: RuleSet, scopes: dict, parents: dict, positions: dict) -> Analysis:
+    live_scopes = {id(s): s for s in scopes.values() if s is not None}.values()
+    references = find_references(live_scopes, parents, ruleset.wanted, ruleset.relevant)
+    ctx = Context(ruleset, references, parents, scopes, positions)
+    return _Analyser(ctx).run(module)
+
+
+class _Analyser:
+    def __init__(self, ctx: Context):
+        self.ctx = ctx
+        self.flow = ClassFlow(ctx)
+        self.attributes = Attributes(ctx, self.flow)
+        self.result = Analysis()
+        self.constructed: dict[cst.Call, Layer] = {}
+
+    def run(self, module: cst.Module) -> Analysis:
+        ctx = self.ctx
+        ordered = sorted(ctx.references.values(), key=lambda r: ctx.position(r.node))
+        for reference in ordered:
+            entry = ctx.ruleset.by_source.get(reference.name)
+            if entry is not None:
+                self.site(reference, *entry)
+        self.attributes.from_constructors(self.constructed)
+        state_dict_keys(ctx, module, self.attributes.edits.layer_names)
+        self.result.renames = self.attributes.edits.renames
+        self.result.after = self.attributes.edits.after
+        self.result.findings = sorted(ctx.findings, key=lambda f: (f.line, f.column))
+        return self.result
+
+    def plan(self, call: cst.Call, rule: Rule, api: Api, layer: bool = True, **options) -> CallPlan | None:
+        plan = plan_call(self.ctx, call, rule, api, **options)
+        if plan is not None:
+            self.result.plans[call] = plan
+            if layer and rule.kind == "class":
+                self.constructed[call] = Layer(rule, api)
+        return plan
+
+    def site(self, reference: Reference, rule: Rule, api: Api):
+        ctx, node = self.ctx, reference.node
+        if len(reference.candidates) > 1:
+            # Several candidate bindings (e.g. an import in try/except with a fallback): never guessed.
+            ctx.finding(node, rule, "warning", f"{code_of(node)} may be any of {', '.join(reference.candidates)}; left unconverted")
+            return
+        parent = ctx.parent(node)
+        if isinstance(parent, cst.Call) and parent.func is node:
+            self.plan(parent, rule, api)
+        elif isinstance(parent, cst.Attribute) and parent.value is node:
+            message = rule.members.get(parent.attr.value) or (
+                f"{code_of(parent)}: a torch class attribute with no known MindSpore counterpart; left unconverted")
+            ctx.finding(parent, rule, "warning", message)
+        elif rule.report is not None:
+            ctx.finding(node, rule, rule.report_severity, rule.report)
+        elif rule.kind == "function":
+            ctx.finding(node, rule, "warning", f"{code_of(node)} is used as a value; calls made through it are not "
+                        f"converted (rewrite them as {api.target} calls by hand)")
+        else:
+            self.class_reference(node, rule, api)
+
+    def class_reference(self, node: cst.BaseExpression, rule: Rule, api: Api):
+        ctx = self.ctx
+        start, offset, through_partial = node, 0, False
+        partial = self.partial_around(node)
+        if partial is not None:
+            if self.plan(partial, rule, api, layer=False, keep_func=True, skip=1) is None:
+                return  # refused: the class stays torch's, with its partial arguments
+            start, through_partial = partial, True
+            offset = sum(1 for arg in partial.args[1:] if arg.keyword is None and not arg.star)
+        self.result.replacements[node] = (rule, api.target)
+        klass = self.base_of(node)
+        if klass is not None:
+            self.subclass(klass, node, rule, api)
+            return
+        self.type_check(node)
+        flow = self.flow.follow(start, rule, offset)
+        for call, call_offset in flow.alias_calls:
+            self.plan(call, rule, api, keep_func=True, offset=call_offset, defaults=not through_partial)
+        for call in flow.foreign_calls:
+            ctx.finding(call, rule, "warning",
+                        f"{code_of(call.func)} may be {api.target} here (bnport rewrote {code_of(node)} on line "
+                        f"{ctx.position(node)[0]}), and this call passes more than {rule.source_signature[0]}: "
+                        "its arguments are written for torch and are not converted (torch momentum m is MindSpore 1 - m)")
+        if flow.escapes:
+            line = ctx.position(flow.escapes[0])[0]
+            ctx.finding(node, rule, "info",
+                        f"{code_of(node)} is now {api.target} and is passed on (line {line}); where it is called "
+                        "out of sight, the arguments given are not converted (torch momentum m is MindSpore 1 - m)")
+
+    def partial_around(self, node) -> cst.Call | None:
+        """`partial(<node>, ...)`: the partial call, if node is its first argument."""
+        arg = self.ctx.parent(node)
+        call = self.ctx.parent(arg)
+        if (isinstance(arg, cst.Arg) and isinstance(call, cst.Call) and call.args and call.args[0] is arg
+                and arg.keyword is None and not arg.star and self.ctx.name_of(call.func) in self.ctx.ruleset.partials):
+            return call
+        return None
+
+    def base_of(self, node) -> cst.ClassDef | None:
+        arg = self.ctx.parent(node)
+        klass = self.ctx.parent(arg)
+        if isinstance(klass, cst.ClassDef) and arg in klass.bases:
+            return klass
+        return None
+
+    def subclass(self, klass: cst.ClassDef, node, rule: Rule, api: Api):
+        ctx = self.ctx
+        methods = [s.name.value for s in klass.body.body if isinstance(s, cst.FunctionDef) and s.name.value != "__init__"]
+        if methods and rule.subclass is not None:
+            ctx.finding(node, rule, "warning", rule.subclass.format(name=klass.name.value, methods=", ".join(methods)))
+        self.attributes.from_subclass(klass, Layer(rule, api))
+        if klass.bases[0].value is not node:
+            return  # super() reaches another base first
+        for statement in klass.body.body:
+            if isinstance(statement, cst.FunctionDef) and statement.name.value == "__init__":
+                for call in _super_init_calls(statement):
+                    self.plan(call, rule, api, layer=False, keep_func=True)
+
+    def type_check(self, node):
+        """`isinstance(m, <node>)` or `isinstance(m, (<node>, ...))`: m is a layer in the if-body."""
+        ctx = self.ctx
+        parent = ctx.parent(node)
+        classes = [node]
+        if isinstance(parent, cst.Element) and isinstance(ctx.parent(parent), cst.Tuple):
+            container = ctx.parent(parent)
+            classes = [element.value for element in container.elements]
+            parent = ctx.parent(container)
+        check = ctx.parent(parent)
+        if not (isinstance(parent, cst.Arg) and isinstance(check, cst.Call) and is_type_check(check)
+                and len(check.args) == 2 and check.args[1] is parent and check.func.value == "isinstance"):
+            return
+        layers = []
+        for cls in classes:
+            entry = ctx.ruleset.by_source.get(ctx.name_of(cls) or "")
+            rule, api = entry if entry else (None, None)
+            layers.append(Layer(rule, api) if rule is not None and rule.kind == "class" and api.target else None)
+        self.attributes.from_type_check(check, layers, classes)
+
+
+def _super_init_calls(function: cst.FunctionDef) -> list[cst.Call]:
+    found: list[cst.Call] = []
+
+    class _Visit(cst.CSTVisitor):
+        def visit_Call(self, node: cst.Call):
+            func = node.func
+            if (isinstance(func, cst.Attribute) and func.attr.value == "__init__" and isinstance(func.value, cst.Call)
+                    and isinstance(func.value.func, cst.Name) and func.value.func.value == "super"):
+                found.append(node)
+
+    function.visit(_Visit())
+    return found
