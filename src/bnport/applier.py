@@ -63,7 +63,11 @@ class Applier(cst.CSTTransformer):
             body = list(result.body)
             body[-1] = body[-1].with_changes(semicolon=cst.Semicolon(whitespace_after=cst.SimpleWhitespace(" ")))
             return result.with_changes(body=[*body, *smalls])
-        return cst.FlattenSentinel([result, *(cst.SimpleStatementLine(body=[small]) for small in smalls)])
+        lines = [cst.SimpleStatementLine(body=[small.with_changes(semicolon=cst.MaybeSentinel.DEFAULT)]) for small in smalls]
+        return cst.FlattenSentinel([result, *lines])
+
+    def leave_SimpleStatementSuite(self, original, updated):
+        return self._statements_after(original, updated)
 
     # -- class references and attributes of layers --
     def leave_Name(self, original: cst.Name, updated: cst.Name):

@@ -58,7 +58,7 @@ class Attributes:
                     by_name.setdefault(key, []).append(layer)
                     targets[key] = target
         for key, layers in by_name.items():
-            if len({(l.rule.id, l.api.attribute_path) for l in layers}) != 1:
+            if not _same_kind(layers):
                 continue
             target = targets[key]
             if isinstance(target, cst.Name):
@@ -97,8 +97,7 @@ class Attributes:
             return
         subject = check.args[0].value.value
         uses = list(_attribute_uses(statement.body, subject))
-        kinds = {(l.rule.id, l.api.attribute_path) for l in layers if l is not None}
-        if None in layers or len(kinds) != 1:
+        if None in layers or not _same_kind(layers):
             mapped = [u for u in uses if any(l and u.attr.value in l.rule.attributes for l in layers)]
             if mapped:
                 known = next(l for l in layers if l is not None)
@@ -181,6 +180,12 @@ class Attributes:
             ctx.finding(parent, rule, "warning",
                         f"{code_of(parent)} uses torch's tensor API; on the MindSpore Parameter {new} use "
                         f"{new}.set_data(...)")
+
+
+def _same_kind(layers: list[Layer]) -> bool:
+    """Layers whose attributes are named alike (BatchNorm2d and SyncBatchNorm; not BatchNorm3d)."""
+    first = layers[0]
+    return all(l.api.attribute_path == first.api.attribute_path and l.rule.attributes == first.rule.attributes for l in layers)
 
 
 def _attribute_uses(body: cst.CSTNode, subject: str):
