@@ -210,7 +210,7 @@ def _attribute_uses(body: cst.CSTNode, subject: str):
     return found
 
 
-_KEY = re.compile(r"^(?:[A-Za-z_][\w]*\.)*[A-Za-z_]\w*$")
+_KEY = re.compile(r"^\w+(?:\.\w+)*$")  # dotted module path, e.g. layer1.0.bn1.running_var
 
 
 def state_dict_keys(ctx: Context, module: cst.Module, layer_names: set[str]):
