@@ -199,3 +199,16 @@ def test_state_dict_keys_are_reported_with_the_mindspore_key(key, expected):
 def test_weight_key_of_an_unknown_module_is_not_reported():
     _, findings = convert("import torch.nn as nn\nbn = nn.BatchNorm2d(3)\nk = 'conv1.weight'\n")
     assert findings == []
+
+
+def test_class_attribute_called_through_self_is_followed():
+    output, findings = convert("""\
+        import torch.nn as nn
+        class Block(nn.Module):
+            norm = nn.BatchNorm2d
+            def __init__(self, c):
+                self.bn = self.norm(c, momentum=0.01)
+    """)
+    assert "norm = mindspore.nn.BatchNorm2d" in output
+    assert "self.bn = self.norm(c, momentum=0.99)" in output
+    assert findings == []

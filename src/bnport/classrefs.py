@@ -20,6 +20,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import libcst as cst
+from libcst.metadata import ClassScope
 
 from bnport.context import Context
 from bnport.rules import Rule
@@ -84,22 +85,34 @@ class ClassFlow:
 
     def _target(self, target, rule, sole, offset, flow, seen):
         if isinstance(target, cst.Name):
-            self._name(self.ctx.scopes.get(target), target.value, rule, sole, offset, flow, seen)
+            scope = self.ctx.scopes.get(target)
+            self._name(scope, target.value, rule, sole, offset, flow, seen)
+            if isinstance(scope, ClassScope):  # a class attribute, reached as self.<name> in methods
+                self._self_attribute(self._class_of_body(target), target.value, 1, rule, sole, offset, flow, seen)
         elif isinstance(target, cst.Attribute) and _is_self(target.value):
             klass = self.enclosing_class(target)
             if klass is None:
                 flow.escapes.append(target)
                 return
-            nodes = self.self_attributes(klass).get(target.attr.value, [])
-            stores = [n for n in nodes if self.is_store(n)]
-            key = (id(klass), target.attr.value)
-            if key in seen:
-                return
-            seen.add(key)
-            for load in (n for n in nodes if not self.is_store(n)):
-                self._use(load, rule, sole and len(stores) == 1, offset, flow, seen)
+            self._self_attribute(klass, target.attr.value, 0, rule, sole, offset, flow, seen)
         else:
             flow.escapes.append(target)
+
+    def _self_attribute(self, klass, name, stores, rule, sole, offset, flow, seen):
+        """Loads of self.<name> in the class; `stores` counts assignments made outside methods."""
+        key = (id(klass), name)
+        if klass is None or key in seen:
+            return
+        seen.add(key)
+        nodes = self.self_attributes(klass).get(name, [])
+        stores += sum(1 for n in nodes if self.is_store(n))
+        for load in (n for n in nodes if not self.is_store(n)):
+            self._use(load, rule, sole and stores == 1, offset, flow, seen)
+
+    def _class_of_body(self, node) -> cst.ClassDef | None:
+        while node is not None and not isinstance(node, cst.ClassDef):
+            node = self.ctx.parent(node)
+        return node
 
     def _name(self, scope, name: str, rule, sole: bool, offset: int, flow: Flow, seen: set):
         if scope is None:
