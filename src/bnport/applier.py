@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import libcst as cst
 
+from bnport.analysis import Analysis
 from bnport.expressions import code_of, dotted
 from bnport.imports import ImportPlan, bound_name, insertion_index, mindspore_import
 from bnport.model import Edit
-from bnport.analysis import Analysis
 
 _STATEMENTS = (cst.SimpleStatementLine, cst.BaseCompoundStatement)
 

@@ -227,7 +227,7 @@ def state_dict_keys(ctx: Context, module: cst.Module, layer_names: set[str]):
         def visit_SimpleString(self, node: cst.SimpleString):
             try:
                 value = node.evaluated_value
-            except Exception:  # an invalid escape: not a key
+            except (ValueError, SyntaxError):  # an invalid escape: not a key
                 return
             if not isinstance(value, str) or not _KEY.match(value):
                 return

@@ -9,14 +9,21 @@ arguments after the class are mapped, the class itself is a reference rewritten 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 
 import libcst as cst
 
 from bnport.context import Context
+from bnport.expressions import (
+    code_of,
+    dotted,
+    fill_template,
+    keep_parens,
+    literal_key,
+    one_minus,
+)
 from bnport.rank import visible_rank
-from bnport.expressions import code_of, dotted, fill_template, keep_parens, literal_key, one_minus
 from bnport.rules import Api, ArgSpec, Rule
 
 # Builds the new value of an argument from its (already transformed) old value and the mindspore alias.
@@ -68,11 +75,11 @@ def plan_call(ctx: Context, call: cst.Call, rule: Rule, api: Api, *, keep_func: 
 class _CallPlanner:
     def __init__(self, ctx: Context, call: cst.Call, rule: Rule, api: Api, keep_func: bool):
         self.ctx, self.call, self.rule, self.api = ctx, call, rule, api
-        self.plan_ = CallPlan(rule, api, [], replaced=[] if keep_func else [call.func], keep_func=keep_func)
+        self.result = CallPlan(rule, api, [], replaced=[] if keep_func else [call.func], keep_func=keep_func)
         self.bound: dict[str, cst.Arg] = {}
 
     def plan(self, skip: int, offset: int, defaults: bool) -> CallPlan:
-        ctx, call, rule, api, plan = self.ctx, self.call, self.rule, self.api, self.plan_
+        ctx, call, rule, api, plan = self.ctx, self.call, self.rule, self.api, self.result
         signature = rule.source_signature
         names: list[str | None] = []
         star_seen = False
@@ -125,7 +132,7 @@ class _CallPlanner:
                             f"if it does not, set {spec.to}={spec.default} (the defaults differ)", name)
             else:
                 source = self._source(spec.default, call, name)
-                self.plan_.additions.append((spec.to, source))
+                self.result.additions.append((spec.to, source))
 
     def _source(self, template: str, node, argument: str) -> Callable[[str], str]:
         """A value template (`{mindspore}`, `{<argument>}`) as a function of the mindspore alias."""
@@ -143,7 +150,7 @@ class _CallPlanner:
         return lambda alias: template.format(mindspore=alias, **values)
 
     def _decide(self, arg: cst.Arg, name: str) -> ArgDecision:
-        ctx, rule, plan = self.ctx, self.rule, self.plan_
+        ctx, rule = self.ctx, self.rule
         spec: ArgSpec | None = rule.args.get(name)
         if spec is None:
             ctx.finding(arg, rule, "warning", f"unknown argument {name!r}: kept as it is", name)
@@ -175,7 +182,7 @@ class _CallPlanner:
         note = f"removed {name}={text} ({reason})"
         if comments:
             note += f"; its comment: {' '.join(comments)}"
-        self.plan_.comments.append(f"# bnport: {note}")
+        self.result.comments.append(f"# bnport: {note}")
         self.ctx.finding(arg, self.rule, severity, note, name)
         return ArgDecision(remove=True)
 
@@ -190,7 +197,7 @@ class _CallPlanner:
                 name,
             )
             return ArgDecision(to=spec.to)
-        self.plan_.replaced.append(arg.value)
+        self.result.replaced.append(arg.value)
         return ArgDecision(to=spec.to, make_value=lambda old, alias: keep_parens(old, dotted(target, alias)))
 
 

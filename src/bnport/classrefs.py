@@ -74,13 +74,7 @@ class ClassFlow:
             targets = [t.target for t in parent.targets] if isinstance(parent, cst.Assign) else [parent.target]
             for target in targets:
                 self._target(target, rule, sole, offset, flow, seen)
-        elif isinstance(parent, (cst.Annotation, cst.Comparison, cst.ComparisonTarget, cst.UnaryOperation)):
-            return
-        elif isinstance(parent, (cst.If, cst.While)) and parent.test is node:
-            return
-        elif isinstance(parent, cst.IfExp):  # the test of a conditional expression
-            return
-        else:
+        elif not _inspects(parent, node):
             flow.escapes.append(parent if parent is not None else node)
 
     def _target(self, target, rule, sole, offset, flow, seen):
@@ -107,7 +101,7 @@ class ClassFlow:
         nodes = self.self_attributes(klass).get(name, [])
         stores += sum(1 for n in nodes if self.is_store(n))
         for load in (n for n in nodes if not self.is_store(n)):
-            self._use(load, rule, sole and stores == 1, offset, flow, seen)
+            self._expression(load, rule, sole and stores == 1, offset, flow, seen)
 
     def _class_of_body(self, node) -> cst.ClassDef | None:
         while node is not None and not isinstance(node, cst.ClassDef):
@@ -125,10 +119,7 @@ class ClassFlow:
         sole = sole and len(assignments) == 1
         accesses = {id(a.node): a.node for assignment in assignments for a in assignment.references}
         for node in accesses.values():
-            self._use(node, rule, sole, offset, flow, seen)
-
-    def _use(self, node, rule, sole, offset, flow, seen):
-        self._expression(node, rule, sole, offset, flow, seen)
+            self._expression(node, rule, sole, offset, flow, seen)
 
     def _call(self, call: cst.Call, rule: Rule, sole: bool, offset: int, flow: Flow):
         if only_first_argument(call, rule, offset):
@@ -189,6 +180,13 @@ def only_first_argument(call: cst.Call, rule: Rule, offset: int) -> bool:
         elif index + offset != 0:
             return False
     return True
+
+
+def _inspects(parent, node) -> bool:
+    """The class is only looked at here (annotation, comparison, `not`, a test), never called."""
+    if isinstance(parent, (cst.Annotation, cst.Comparison, cst.ComparisonTarget, cst.UnaryOperation, cst.IfExp)):
+        return True  # an IfExp reached here holds the class in its test
+    return isinstance(parent, (cst.If, cst.While)) and parent.test is node
 
 
 def _is_self(node) -> bool:

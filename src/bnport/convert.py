@@ -12,12 +12,17 @@ import tokenize
 import warnings
 
 import libcst as cst
-from libcst.metadata import MetadataWrapper, ParentNodeProvider, PositionProvider, ScopeProvider
+from libcst.metadata import (
+    MetadataWrapper,
+    ParentNodeProvider,
+    PositionProvider,
+    ScopeProvider,
+)
 
+from bnport.analysis import analyse
 from bnport.applier import Applier
 from bnport.imports import plan_imports
 from bnport.model import FileResult
-from bnport.analysis import analyse
 from bnport.rules import RuleSet
 
 

@@ -9,8 +9,8 @@ parameter or local variable called ``nn`` is never an import binding, so it is n
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Callable, Iterable
 
 import libcst as cst
 from libcst.metadata import ImportAssignment

@@ -216,7 +216,7 @@ _INHERITED_TABLES = ("args", "attributes", "members")
 _INHERITED_VALUES = ("subclass", "kind", "max_rank", "rank_message")
 
 
-def _resolve_extends(check: "_Checker", raw_rules: list) -> list:
+def _resolve_extends(check: _Checker, raw_rules: list) -> list:
     """`extends = "<id>"` starts a rule's args from an earlier rule's in the same file; its own entries win."""
     by_id: dict[str, dict] = {}
     resolved = []
@@ -238,7 +238,7 @@ def _resolve_extends(check: "_Checker", raw_rules: list) -> list:
     return resolved
 
 
-def _load_rule(check: "_Checker", raw: object, index: int, signatures: dict) -> Rule:
+def _load_rule(check: _Checker, raw: object, index: int, signatures: dict) -> Rule:
     where = f"rule[{index}]"
     raw = check.table(raw, where)
     check.keys(
@@ -319,7 +319,7 @@ def _load_rule(check: "_Checker", raw: object, index: int, signatures: dict) -> 
     )
 
 
-def _load_attribute(check: "_Checker", spec: object, where: str) -> AttrSpec:
+def _load_attribute(check: _Checker, spec: object, where: str) -> AttrSpec:
     spec = check.table(spec, where)
     check.keys(spec, where, {"to", "report", "severity", "on_assign", "note", "refuse", "state_key"})
     if ("to" in spec) == ("report" in spec):
@@ -340,7 +340,7 @@ def _load_attribute(check: "_Checker", spec: object, where: str) -> AttrSpec:
     )
 
 
-def _load_arg(check: "_Checker", spec: object, where: str) -> ArgSpec:
+def _load_arg(check: _Checker, spec: object, where: str) -> ArgSpec:
     spec = check.table(spec, where)
     check.keys(spec, where, {"to", "transform", "drop", "severity", "values", "otherwise", "default", "positional"})
     if "default" in spec and "to" not in spec:
@@ -382,7 +382,7 @@ def _load_arg(check: "_Checker", spec: object, where: str) -> ArgSpec:
     )
 
 
-def _load_value_action(check: "_Checker", action: object, where: str) -> ValueAction:
+def _load_value_action(check: _Checker, action: object, where: str) -> ValueAction:
     action = check.table(action, where)
     kinds = [k for k in ("omit", "to", "refuse", "drop") if k in action]
     if len(kinds) != 1:
