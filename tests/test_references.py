@@ -212,3 +212,15 @@ def test_class_attribute_called_through_self_is_followed():
     assert "norm = mindspore.nn.BatchNorm2d" in output
     assert "self.bn = self.norm(c, momentum=0.99)" in output
     assert findings == []
+
+
+def test_functional_weight_built_from_the_renamed_running_mean():
+    output, _ = convert("""\
+        import torch.nn as nn
+        import torch.nn.functional as F
+        class B(nn.BatchNorm2d):
+            def forward(self, x):
+                return F.batch_norm(x, self.running_mean, self.running_var, None, None, self.training)
+    """)
+    assert ("mindspore.ops.batch_norm(x, self.moving_mean, self.moving_variance, "
+            "mindspore.ops.ones_like(self.moving_mean), mindspore.ops.zeros_like(self.moving_mean), self.training)") in output

@@ -10,6 +10,7 @@ from __future__ import annotations
 import libcst as cst
 
 from bnport.analysis import Analysis
+from bnport.calls import Env
 from bnport.expressions import code_of, dotted
 from bnport.imports import ImportPlan, bound_name, insertion_index, mindspore_import
 from bnport.model import Edit
@@ -103,13 +104,14 @@ class Applier(cst.CSTTransformer):
         plan = self.plans.get(original)
         if plan is None:
             return updated
+        env = Env(self.imports.mindspore_alias, {name: code_of(updated.args[i].value) for name, i in plan.bound.items()})
         args = []
         first = []
         for arg, decision in zip(updated.args, plan.decisions, strict=True):
             if decision.remove:
                 continue
             if decision.make_value is not None:
-                arg = arg.with_changes(value=decision.make_value(arg.value, self.imports.mindspore_alias))
+                arg = arg.with_changes(value=decision.make_value(arg.value, env))
             if decision.first:
                 # A positional-only target parameter given by keyword: it moves to the front.
                 first.append(arg.with_changes(keyword=None, equal=cst.MaybeSentinel.DEFAULT))
@@ -124,7 +126,7 @@ class Applier(cst.CSTTransformer):
         args = first + args
         for keyword, source in plan.additions:
             args.append(cst.Arg(
-                keyword=cst.Name(keyword), value=cst.parse_expression(source(self.imports.mindspore_alias)),
+                keyword=cst.Name(keyword), value=cst.parse_expression(source(env)),
                 equal=cst.AssignEqual(whitespace_before=cst.SimpleWhitespace(""), whitespace_after=cst.SimpleWhitespace("")),
             ))
         if args and updated.args:

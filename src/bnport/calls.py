@@ -26,8 +26,17 @@ from bnport.expressions import (
 from bnport.rank import visible_rank
 from bnport.rules import Api, ArgSpec, Rule
 
-# Builds the new value of an argument from its (already transformed) old value and the mindspore alias.
-ValueMaker = Callable[[cst.BaseExpression, str], cst.BaseExpression]
+@dataclass(frozen=True)
+class Env:
+    """What is known only while applying: the module's name for mindspore, and the code of the
+    call's arguments after the edits inside them (a renamed attribute, for instance)."""
+
+    alias: str
+    codes: dict[str, str]
+
+
+# Builds the new value of an argument from its old value (edits inside it already made).
+ValueMaker = Callable[[cst.BaseExpression, Env], cst.BaseExpression]
 
 
 @dataclass
@@ -45,7 +54,8 @@ class CallPlan:
     api: Api
     decisions: list[ArgDecision]  # one per argument of the call, in order
     comments: list[str] = field(default_factory=list)  # lines written above the statement
-    additions: list[tuple[str, Callable[[str], str]]] = field(default_factory=list)  # (keyword, alias -> source)
+    additions: list[tuple[str, Callable[[Env], str]]] = field(default_factory=list)  # (keyword, Env -> source)
+    bound: dict[str, int] = field(default_factory=dict)  # source parameter -> index of its argument
     replaced: list[cst.CSTNode] = field(default_factory=list)  # original nodes whose names go away
     keep_func: bool = False  # the callee is not the class itself (an alias, super().__init__, partial)
 
@@ -102,6 +112,7 @@ class _CallPlanner:
             else:
                 names.append(signature[position])
         self.bound = {name: arg for name, arg in zip(names, call.args) if name is not None}
+        self.result.bound = {name: index for index, name in enumerate(names) if name is not None}
         positional_ok = True  # positions line up (partial forwards its positionals first) until one moves
         for index, (arg, name) in enumerate(zip(call.args, names, strict=True)):
             if name is None:
@@ -134,20 +145,20 @@ class _CallPlanner:
                 source = self._source(spec.default, call, name)
                 self.result.additions.append((spec.to, source))
 
-    def _source(self, template: str, node, argument: str) -> Callable[[str], str]:
-        """A value template (`{mindspore}`, `{<argument>}`) as a function of the mindspore alias."""
-        values = {}
+    def _source(self, template: str, node, argument: str) -> Callable[[Env], str]:
+        """A value template (`{mindspore}`, `{<argument>}`) as a function of what is known when applying."""
+        used = []
         for name, arg in self.bound.items():
             if "{" + name + "}" in template:
                 if not _repeatable(arg.value):
                     raise Refuse(node, argument, f"{argument} must be written out as {template.format_map(_Keep())}, "
                                  f"which repeats {name}; {code_of(arg.value)} is not a plain name, so the call is left unconverted")
-                values[name] = code_of(arg.value)
+                used.append(name)
         for name in self.rule.source_signature:
-            if "{" + name + "}" in template and name not in values:
+            if "{" + name + "}" in template and name not in used:
                 raise Refuse(node, argument, f"{argument} must be written out as {template.format_map(_Keep())}, "
                              f"but {name} is not given; the call is left unconverted")
-        return lambda alias: template.format(mindspore=alias, **values)
+        return lambda env: template.format(mindspore=env.alias, **{name: env.codes[name] for name in used})
 
     def _decide(self, arg: cst.Arg, name: str) -> ArgDecision:
         ctx, rule = self.ctx, self.rule
@@ -162,16 +173,16 @@ class _CallPlanner:
             if action.kind == "to":
                 source = self._source(action.value, arg, name)
                 return ArgDecision(to=action.to, first=spec.positional and arg.keyword is not None,
-                                   make_value=lambda old, alias: keep_parens(old, cst.parse_expression(source(alias))))
+                                   make_value=lambda old, env: keep_parens(old, cst.parse_expression(source(env))))
             return self._remove(arg, name, action.message, "info" if action.kind == "omit" else action.severity)
         if spec.drop is not None:
             return self._remove(arg, name, spec.drop, spec.severity)
         if spec.to is None:
             template = spec.otherwise
             ctx.finding(arg, rule, template.severity, template.message, name)
-            return ArgDecision(to=template.to, make_value=lambda old, alias: fill_template(template.template, old))
+            return ArgDecision(to=template.to, make_value=lambda old, env: fill_template(template.template, old))
         if spec.transform == "one_minus":
-            return ArgDecision(to=spec.to, make_value=lambda old, alias: one_minus(old))
+            return ArgDecision(to=spec.to, make_value=lambda old, env: one_minus(old))
         if spec.transform == "dtype":
             return self._dtype(arg, name, spec)
         return ArgDecision(to=spec.to, first=spec.positional and arg.keyword is not None)
@@ -198,7 +209,7 @@ class _CallPlanner:
             )
             return ArgDecision(to=spec.to)
         self.result.replaced.append(arg.value)
-        return ArgDecision(to=spec.to, make_value=lambda old, alias: keep_parens(old, dotted(target, alias)))
+        return ArgDecision(to=spec.to, make_value=lambda old, env: keep_parens(old, dotted(target, env.alias)))
 
 
 class _Keep(dict):
