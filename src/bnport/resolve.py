@@ -1,8 +1,9 @@
 """Find every expression that names a wanted API, by following the module's import bindings.
 
 Only names bound by an import can reach torch, so instead of qualifying every name in the file
-(libcst's QualifiedNameProvider does, and it dominates the run time) bnport walks the import
-assignments of each scope and the accesses recorded for them. ``import torch.nn as nn`` followed
+(as libcst's QualifiedNameProvider does) bnport walks the import assignments of each scope and the
+accesses recorded for them; the climb from an access through `.attr` also tells it which
+Attribute node spells the whole name. ``import torch.nn as nn`` followed
 by ``nn.BatchNorm2d`` yields the Attribute ``nn.BatchNorm2d`` named ``torch.nn.BatchNorm2d``; a
 parameter or local variable called ``nn`` is never an import binding, so it is never matched.
 """
