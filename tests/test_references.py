@@ -224,3 +224,14 @@ def test_functional_weight_built_from_the_renamed_running_mean():
     """)
     assert ("mindspore.ops.batch_norm(x, self.moving_mean, self.moving_variance, "
             "mindspore.ops.ones_like(self.moving_mean), mindspore.ops.zeros_like(self.moving_mean), self.training)") in output
+
+
+@pytest.mark.parametrize("test, renamed", [
+    ("isinstance(m, nn.BatchNorm2d) or isinstance(m, nn.SyncBatchNorm)", True),
+    ("isinstance(m, nn.BatchNorm2d) or isinstance(m, nn.GroupNorm)", False),
+    ("isinstance(m, nn.BatchNorm2d) or m is None", False),
+    ("isinstance(m, nn.BatchNorm2d) and m.affine", True),
+])
+def test_isinstance_guards_combined_with_or_and_and(test, renamed):
+    output, _ = convert(f"import torch.nn as nn\nfor m in mods:\n    if {test}:\n        w = m.weight\n")
+    assert ("w = m.gamma" in output) == renamed

@@ -160,24 +160,15 @@ class _Analyser:
                     self.plan(call, rule, api, layer=False, keep_func=True)
 
     def type_check(self, node):
-        """`isinstance(m, <node>)` or `isinstance(m, (<node>, ...))`: m is a layer in the if-body."""
+        """`isinstance(m, <node>)` or `isinstance(m, (<node>, ...))`: m may be a layer in the if-body."""
         ctx = self.ctx
         parent = ctx.parent(node)
-        classes = [node]
         if isinstance(parent, cst.Element) and isinstance(ctx.parent(parent), cst.Tuple):
-            container = ctx.parent(parent)
-            classes = [element.value for element in container.elements]
-            parent = ctx.parent(container)
+            parent = ctx.parent(ctx.parent(parent))
         check = ctx.parent(parent)
-        if not (isinstance(parent, cst.Arg) and isinstance(check, cst.Call) and is_type_check(check)
-                and len(check.args) == 2 and check.args[1] is parent and check.func.value == "isinstance"):
-            return
-        layers = []
-        for cls in classes:
-            entry = ctx.ruleset.by_source.get(ctx.name_of(cls) or "")
-            rule, api = entry if entry else (None, None)
-            layers.append(Layer(rule, api) if rule is not None and rule.kind == "class" and api.target else None)
-        self.attributes.from_type_check(check, layers, classes)
+        if (isinstance(parent, cst.Arg) and isinstance(check, cst.Call) and is_type_check(check)
+                and check.func.value == "isinstance" and len(check.args) == 2 and check.args[1] is parent):
+            self.attributes.from_type_check(check)
 
 
 def _super_init_calls(function: cst.FunctionDef) -> list[cst.Call]:

@@ -87,15 +87,19 @@ class Attributes:
             return (klass, target.attr.value) if klass is not None else None
         return None
 
-    def from_type_check(self, check: cst.Call, layers: list[Layer | None], classes: list[cst.BaseExpression]):
-        """`if isinstance(m, <classes>):` — inside the body, m is a layer if every class is one kind."""
-        if id(check) in self._done or len(check.args) < 2 or not isinstance(check.args[0].value, cst.Name):
-            return
-        self._done.add(id(check))
-        statement = self._guarded_if(check)
-        if statement is None:
+    def from_type_check(self, check: cst.Call):
+        """`if isinstance(m, <classes>):` (also `and`-ed, or `or`-ed with more isinstance checks of m):
+        inside the body, m is a layer if every class named is a BatchNorm class of one kind."""
+        if len(check.args) != 2 or not isinstance(check.args[0].value, cst.Name):
             return
         subject = check.args[0].value.value
+        guard = self._guard(check, subject)
+        if guard is None or id(guard[0]) in self._done:
+            return
+        statement, checks = guard
+        self._done.add(id(statement))
+        classes = [cls for each in checks for cls in _classes(each.args[1].value)]
+        layers = [self._layer_of(cls) for cls in classes]
         uses = list(_attribute_uses(statement.body, subject))
         if None in layers or not _same_kind(layers):
             mapped = [u for u in uses if any(l and u.attr.value in l.rule.attributes for l in layers)]
@@ -106,15 +110,29 @@ class Attributes:
                                  f"{subject} may also be {others}: its attributes ({', '.join(sorted({u.attr.value for u in mapped}))}) "
                                  "are left as they are; on a MindSpore BatchNorm they are gamma, beta, moving_mean, moving_variance")
             return
-        layer = next(l for l in layers if l is not None)
+        layer = layers[0]
         for use in uses:
             self._attribute(use, layer)
 
-    def _guarded_if(self, check: cst.Call) -> cst.If | None:
-        node, parent = check, self.ctx.parent(check)
-        while isinstance(parent, cst.BooleanOperation) and isinstance(parent.operator, cst.And):
+    def _guard(self, check: cst.Call, subject: str) -> tuple[cst.If, list[cst.Call]] | None:
+        """The `if` whose test is this check, through `and` (narrower) and `or` with other checks of subject."""
+        node, parent, checks = check, self.ctx.parent(check), [check]
+        while isinstance(parent, cst.BooleanOperation):
+            if isinstance(parent.operator, cst.Or):
+                other = _or_operands(parent.right if parent.left is node else parent.left)
+                if not all(_checks_subject(o, subject) for o in other):
+                    return None  # `isinstance(m, BN) or something`: m may be anything in the body
+                checks.extend(other)
             node, parent = parent, self.ctx.parent(parent)
-        return parent if isinstance(parent, cst.If) and parent.test is node else None
+        if isinstance(parent, cst.If) and parent.test is node:
+            return parent, checks
+        return None
+
+    def _layer_of(self, cls: cst.BaseExpression) -> Layer | None:
+        entry = self.ctx.ruleset.by_source.get(self.ctx.name_of(cls) or "")
+        if entry is None or entry[0].kind != "class" or entry[1].target is None:
+            return None
+        return Layer(*entry)
 
     def from_subclass(self, klass: cst.ClassDef, layer: Layer):
         """In a subclass of a layer, `self` is a layer."""
@@ -180,6 +198,21 @@ class Attributes:
             ctx.finding(parent, rule, "warning",
                         f"{code_of(parent)} uses torch's tensor API; on the MindSpore Parameter {new} use "
                         f"{new}.set_data(...)")
+
+
+def _classes(node: cst.BaseExpression) -> list[cst.BaseExpression]:
+    return [e.value for e in node.elements] if isinstance(node, cst.Tuple) else [node]
+
+
+def _or_operands(node: cst.BaseExpression) -> list[cst.BaseExpression]:
+    if isinstance(node, cst.BooleanOperation) and isinstance(node.operator, cst.Or):
+        return _or_operands(node.left) + _or_operands(node.right)
+    return [node]
+
+
+def _checks_subject(node, subject: str) -> bool:
+    return (isinstance(node, cst.Call) and isinstance(node.func, cst.Name) and node.func.value == "isinstance"
+            and len(node.args) == 2 and isinstance(node.args[0].value, cst.Name) and node.args[0].value.value == subject)
 
 
 def _same_kind(layers: list[Layer]) -> bool:
