@@ -26,6 +26,7 @@ from bnport.expressions import (
 from bnport.rank import visible_rank
 from bnport.rules import Api, ArgSpec, Rule
 
+
 @dataclass(frozen=True)
 class Env:
     """What is known only while applying: the module's name for mindspore, and the code of the

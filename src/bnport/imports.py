@@ -13,6 +13,8 @@ from dataclasses import dataclass
 import libcst as cst
 from libcst.metadata import ImportAssignment
 
+from bnport.resolve import dotted_name
+
 
 @dataclass
 class ImportPlan:
@@ -43,24 +45,16 @@ def _mindspore_alias(module: cst.Module) -> str | None:
         for small in statement.body:
             if isinstance(small, cst.Import):
                 for alias in small.names:
-                    if code_of_name(alias.name) == "mindspore":
+                    if dotted_name(alias.name) == "mindspore":
                         return alias.asname.name.value if alias.asname else "mindspore"
     return None
-
-
-def code_of_name(node: cst.BaseExpression) -> str:
-    if isinstance(node, cst.Name):
-        return node.value
-    if isinstance(node, cst.Attribute):
-        return f"{code_of_name(node.value)}.{node.attr.value}"
-    return ""
 
 
 def bound_name(alias: cst.ImportAlias, from_import: bool) -> str:
     """The name an import alias binds: `import a.b` binds `a`; `from m import a` binds `a`."""
     if alias.asname is not None:
         return alias.asname.name.value
-    name = code_of_name(alias.name)
+    name = dotted_name(alias.name)
     return name if from_import else name.split(".")[0]
 
 
