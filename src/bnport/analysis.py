@@ -16,10 +16,11 @@ from dataclasses import dataclass, field
 import libcst as cst
 
 from bnport.attributes import Attributes, Layer, state_dict_keys
-from bnport.calls import CallPlan, plan_call
+from bnport.calls import CallPlan, plan_call, plan_layer_call
 from bnport.classrefs import ClassFlow, is_type_check
 from bnport.context import Context
 from bnport.expressions import code_of
+from bnport.features import Shapes
 from bnport.model import Finding
 from bnport.resolve import Reference, find_references
 from bnport.rules import Api, Rule, RuleSet
@@ -45,7 +46,7 @@ class Analysis:
 
 def analyse(module: cst.Module, ruleset: RuleSet, scopes: dict, parents: dict, positions: dict) -> Analysis:
     live_scopes = {id(s): s for s in scopes.values() if s is not None}.values()
-    references = find_references(live_scopes, parents, ruleset.wanted, ruleset.relevant)
+    references = find_references(live_scopes, parents, ruleset.wanted, ruleset.relevant, scopes)
     ctx = Context(ruleset, references, parents, scopes, positions)
     return _Analyser(ctx).run(module)
 
@@ -57,6 +58,7 @@ class _Analyser:
         self.attributes = Attributes(ctx, self.flow)
         self.result = Analysis()
         self.constructed: dict[cst.Call, Layer] = {}
+        self._shapes: dict[int, Shapes] = {}
 
     def run(self, module: cst.Module) -> Analysis:
         ctx = self.ctx
@@ -66,6 +68,8 @@ class _Analyser:
             if entry is not None:
                 self.site(reference, *entry)
         self.attributes.from_constructors(self.constructed)
+        for call, layer in self.attributes.edits.applications:
+            self.layer_call(call, layer)
         state_dict_keys(ctx, module, self.attributes.edits.layer_names)
         self.result.renames = self.attributes.edits.renames
         self.result.after = self.attributes.edits.after
@@ -73,12 +77,29 @@ class _Analyser:
         return self.result
 
     def plan(self, call: cst.Call, rule: Rule, api: Api, layer: bool = True, **options) -> CallPlan | None:
+        if rule.infer is not None and not options.get("keep_func"):
+            options["shape"] = self.shapes(rule).of_constructor(call)
         plan = plan_call(self.ctx, call, rule, api, **options)
         if plan is not None:
             self.result.plans[call] = plan
             if layer and rule.kind == "class":
-                self.constructed[call] = Layer(rule, api)
+                self.constructed[call] = Layer(rule, plan.api)
+                applied = self.ctx.parent(call)
+                if isinstance(applied, cst.Call) and applied.func is call:  # BatchNormalization(...)(x, training=...)
+                    self.layer_call(applied, Layer(rule, plan.api))
         return plan
+
+    def layer_call(self, call: cst.Call, layer: Layer):
+        if layer.rule.call_args and call not in self.result.plans:
+            plan = plan_layer_call(self.ctx, call, layer.rule, layer.api)
+            if plan is not None:
+                self.result.plans[call] = plan
+
+    def shapes(self, rule: Rule) -> Shapes:
+        key = id(rule.infer)
+        if key not in self._shapes:
+            self._shapes[key] = Shapes(self.ctx, self.flow, rule.infer)
+        return self._shapes[key]
 
     def site(self, reference: Reference, rule: Rule, api: Api):
         ctx, node = self.ctx, reference.node
@@ -95,6 +116,8 @@ class _Analyser:
             ctx.finding(parent, rule, "warning", message)
         elif rule.report is not None:
             ctx.finding(node, rule, rule.report_severity, rule.report)
+        elif rule.reference_report is not None:
+            ctx.finding(node, rule, "warning", rule.reference_report.format(name=code_of(node)))
         elif rule.kind == "function":
             ctx.finding(node, rule, "warning", f"{code_of(node)} is used as a value; calls made through it are not "
                         f"converted (rewrite them as {api.target} calls by hand)")

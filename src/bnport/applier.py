@@ -123,7 +123,7 @@ class Applier(cst.CSTTransformer):
                         whitespace_before=cst.SimpleWhitespace(""), whitespace_after=cst.SimpleWhitespace(""))
                 arg = arg.with_changes(**changes)
             args.append(arg)
-        args = first + args
+        args = [cst.Arg(value=cst.parse_expression(text)) for text in plan.leading] + first + args
         for keyword, source in plan.additions:
             args.append(cst.Arg(
                 keyword=cst.Name(keyword), value=cst.parse_expression(source(env)),

@@ -27,6 +27,7 @@ class AttributeEdits:
     renames: dict[cst.Attribute, tuple[Rule, str]] = field(default_factory=dict)  # node -> (rule, new path)
     after: dict[cst.CSTNode, list[str]] = field(default_factory=dict)  # small statement -> statements after it
     layer_names: set[str] = field(default_factory=set)  # `self.<name>` attributes that hold layers
+    applications: list = field(default_factory=list)  # (call, Layer): a layer object applied, `bn(x, ...)`
 
 
 @dataclass(frozen=True)
@@ -146,6 +147,8 @@ class Attributes:
         parent = self.ctx.parent(node)
         if isinstance(parent, cst.Attribute) and parent.value is node:
             self._attribute(parent, layer)
+        elif isinstance(parent, cst.Call) and parent.func is node:
+            self.edits.applications.append((parent, layer))
 
     def _attribute(self, node: cst.Attribute, layer: Layer):
         if id(node) in self._done:

@@ -22,7 +22,9 @@ from bnport.expressions import (
     keep_parens,
     literal_key,
     one_minus,
+    strip_parens,
 )
+from bnport.features import Shape
 from bnport.rank import visible_rank
 from bnport.rules import Api, ArgSpec, Rule
 
@@ -56,6 +58,7 @@ class CallPlan:
     decisions: list[ArgDecision]  # one per argument of the call, in order
     comments: list[str] = field(default_factory=list)  # lines written above the statement
     additions: list[tuple[str, Callable[[Env], str]]] = field(default_factory=list)  # (keyword, Env -> source)
+    leading: list[str] = field(default_factory=list)  # positional arguments written first (an inferred num_features)
     bound: dict[str, int] = field(default_factory=dict)  # source parameter -> index of its argument
     replaced: list[cst.CSTNode] = field(default_factory=list)  # original nodes whose names go away
     keep_func: bool = False  # the callee is not the class itself (an alias, super().__init__, partial)
@@ -66,15 +69,32 @@ class Refuse(Exception):
 
 
 def plan_call(ctx: Context, call: cst.Call, rule: Rule, api: Api, *, keep_func: bool = False,
-              skip: int = 0, offset: int = 0, defaults: bool = True) -> CallPlan | None:
+              skip: int = 0, offset: int = 0, defaults: bool = True, shape: Shape | None = None) -> CallPlan | None:
     """Plan `call` as a call of `api`. `skip` leading arguments are kept as they are (partial's class);
-    the rest bind to the source signature from position `offset` (a partial may bind some already)."""
+    the rest bind to the source signature from position `offset` (a partial may bind some already).
+    For a rule that infers num_features, `shape` is what the code shows of the input."""
     if rule.report is not None:
         ctx.finding(call, rule, rule.report_severity, rule.report)
         return None
+    return _plan(ctx, call, _CallPlanner(ctx, call, rule, api, keep_func, shape=shape), skip, offset, defaults)
+
+
+def plan_layer_call(ctx: Context, call: cst.Call, rule: Rule, api: Api) -> CallPlan | None:
+    """`bn(x, training=True)` on a converted layer: its call arguments (rule.call_args); None if nothing changes."""
+    target = tuple(rule.call_args[p].to or p if p in rule.call_args else p for p in rule.call_signature)
+    planner = _CallPlanner(ctx, call, rule, api, True, signature=rule.call_signature, args=rule.call_args,
+                           target_signature=target)
+    plan = _plan(ctx, call, planner, 0, 0, False)
+    if plan is None or not any(d.remove or d.make_value or (d.to and not d.positional) for d in plan.decisions):
+        return None
+    return plan
+
+
+def _plan(ctx: Context, call: cst.Call, planner: _CallPlanner, skip: int, offset: int, defaults: bool) -> CallPlan | None:
+    rule = planner.rule
     mark = len(ctx.findings)
     try:
-        return _CallPlanner(ctx, call, rule, api, keep_func).plan(skip, offset, defaults)
+        return planner.plan(skip, offset, defaults)
     except Refuse as refusal:
         # Keep only the refusal: the call is untouched, so per-argument notes would mislead.
         del ctx.findings[mark:]
@@ -84,14 +104,23 @@ def plan_call(ctx: Context, call: cst.Call, rule: Rule, api: Api, *, keep_func: 
 
 
 class _CallPlanner:
-    def __init__(self, ctx: Context, call: cst.Call, rule: Rule, api: Api, keep_func: bool):
+    def __init__(self, ctx: Context, call: cst.Call, rule: Rule, api: Api, keep_func: bool, *,
+                 shape: Shape | None = None, signature: tuple[str, ...] | None = None,
+                 args: dict[str, ArgSpec] | None = None, target_signature: tuple[str, ...] | None = None):
         self.ctx, self.call, self.rule, self.api = ctx, call, rule, api
-        self.result = CallPlan(rule, api, [], replaced=[] if keep_func else [call.func], keep_func=keep_func)
+        self.shape = shape
+        self.signature = rule.source_signature if signature is None else signature
+        self.args = rule.args if args is None else args
+        self.target_signature = target_signature
+        self.result = CallPlan(rule, api, [], keep_func=keep_func)
         self.bound: dict[str, cst.Arg] = {}
+        self.overrides: dict[str, ArgDecision] = {}
+        self.variant: str | None = None  # chosen by a value (Keras synchronized=True)
 
     def plan(self, skip: int, offset: int, defaults: bool) -> CallPlan:
-        ctx, call, rule, api, plan = self.ctx, self.call, self.rule, self.api, self.result
-        signature = rule.source_signature
+        ctx, call, rule, plan = self.ctx, self.call, self.rule, self.result
+        signature = self.signature
+        infer = rule.infer if self.args is rule.args else None
         names: list[str | None] = []
         star_seen = False
         for index, arg in enumerate(call.args):
@@ -114,25 +143,89 @@ class _CallPlanner:
                 names.append(signature[position])
         self.bound = {name: arg for name, arg in zip(names, call.args) if name is not None}
         self.result.bound = {name: index for index, name in enumerate(names) if name is not None}
+        self._together()
+        decisions = [ArgDecision() if name is None else self._decide(arg, name) for arg, name in zip(call.args, names)]
+        api = self._chosen_api(infer)
+        target_signature = api.target_signature if self.target_signature is None else self.target_signature
+        if infer is not None and infer.param not in self.bound and not plan.keep_func:
+            plan.leading.append(self._inferred_count(infer, api))
+        if infer is not None and infer.axis not in self.bound:
+            self._layout(infer, None)
+        shift = len(plan.leading)
         positional_ok = True  # positions line up (partial forwards its positionals first) until one moves
-        for index, (arg, name) in enumerate(zip(call.args, names, strict=True)):
-            if name is None:
-                plan.decisions.append(ArgDecision())
-                continue
-            decision = self._decide(arg, name)
-            if arg.keyword is None and not decision.first:
-                position = index - skip + offset
+        for index, (arg, name, decision) in enumerate(zip(call.args, names, decisions, strict=True)):
+            if name is not None and arg.keyword is None and not decision.first:
+                position = index - skip + offset + shift
                 decision.positional = (
                     positional_ok and decision.to is not None and not decision.remove
-                    and position < len(api.target_signature) and api.target_signature[position] == decision.to
+                    and position < len(target_signature) and target_signature[position] == decision.to
                 )
                 positional_ok = decision.positional
             plan.decisions.append(decision)
+        plan.api = api
+        if not plan.keep_func:
+            plan.replaced.append(call.func)
         if defaults:
             self._add_defaults()
         if rule.max_rank is not None:
             _check_rank(ctx, call, rule, self.bound.get(signature[0]))
         return plan
+
+    def _chosen_api(self, infer) -> Api:
+        if self.variant is not None:
+            return self.rule.variants[self.variant]
+        if infer is None or not self.api.by_rank:
+            return self.api
+        rank = self.shape.rank if self.shape is not None else None
+        return self.rule.variants[infer.ranks.get(rank, infer.default_variant)]
+
+    def _inferred_count(self, infer, api: Api) -> str:
+        """num_features as the code shows it, or a placeholder that fails loudly, with an error finding."""
+        if self.shape is not None and self.shape.features is not None:
+            return code_of(self.shape.features)
+        message = infer.messages["unknown"].format(placeholder=infer.placeholder, target=api.target.rsplit(".", 1)[-1])
+        self.ctx.finding(self.call, self.rule, "error", message, infer.param)
+        return infer.placeholder
+
+    def _layout(self, infer, arg: cst.Arg | None) -> ArgDecision | None:
+        """The channel axis: MindSpore normalises axis 1 (channels-first); Keras the last one by default."""
+        messages = infer.messages
+        rank = self.shape.rank if self.shape is not None else None
+        axis = -1 if arg is None else _int_literal(arg.value)
+        where = self.call if arg is None else arg
+        text = "the default -1" if arg is None else f"axis={code_of(arg.value)}"
+        if axis is None:
+            message, severity = messages["axis_variable"], "warning"
+        elif rank is None:
+            message, severity = (None, "info") if axis == 1 else (messages["axis_unknown_rank"], "warning")
+        else:
+            channel = axis + rank if axis < 0 else axis
+            if channel == 1:
+                message, severity = None, "info"
+            elif channel == rank - 1:
+                message, severity = messages["channels_last"], "warning"
+            else:
+                message, severity = messages["axis_other"], "warning"
+        message = message and message.format(axis=text, rank=rank)
+        if arg is None:
+            if message is not None:
+                self.ctx.finding(where, self.rule, severity, message, infer.axis)
+            return None
+        spec = self.args[infer.axis]
+        return self._remove(arg, infer.axis, message or spec.drop, severity if message else spec.severity)
+
+    def _together(self):
+        """Arguments that map only as a group (center=False and scale=False -> affine=False)."""
+        for group in self.rule.together:
+            args = [self.bound.get(name) for name in group.args]
+            if any(a is None for a in args) or any(_value_key(a.value) != group.args[n] for a, n in zip(args, group.args)):
+                continue
+            ordered = sorted(args, key=lambda a: self.call.args.index(a))
+            value = group.value
+            self.overrides[id(ordered[0])] = ArgDecision(
+                to=group.to, make_value=lambda old, env: keep_parens(old, cst.parse_expression(value)))
+            for other in ordered[1:]:
+                self.overrides[id(other)] = ArgDecision(remove=True)
 
     def _add_defaults(self):
         ctx, call, rule = self.ctx, self.call, self.rule
@@ -163,19 +256,31 @@ class _CallPlanner:
 
     def _decide(self, arg: cst.Arg, name: str) -> ArgDecision:
         ctx, rule = self.ctx, self.rule
-        spec: ArgSpec | None = rule.args.get(name)
+        if id(arg) in self.overrides:
+            return self.overrides[id(arg)]
+        spec: ArgSpec | None = self.args.get(name)
         if spec is None:
             ctx.finding(arg, rule, "warning", f"unknown argument {name!r}: kept as it is", name)
             return ArgDecision(to=name)
-        action = spec.values.get(literal_key(arg.value))
+        if rule.infer is not None and self.args is rule.args and name == rule.infer.axis:
+            return self._layout(rule.infer, arg)
+        action = spec.values.get(_value_key(arg.value))
         if action is not None:
             if action.kind == "refuse":
                 raise Refuse(arg, name, action.message)
             if action.kind == "to":
                 source = self._source(action.value, arg, name)
+                if action.message:
+                    ctx.finding(arg, rule, action.severity, action.message, name)
                 return ArgDecision(to=action.to, first=spec.positional and arg.keyword is not None,
                                    make_value=lambda old, env: keep_parens(old, cst.parse_expression(source(env))))
+            if action.kind == "target":
+                self.variant = action.target
+                return ArgDecision(remove=True)
             return self._remove(arg, name, action.message, "info" if action.kind == "omit" else action.severity)
+        made = self._from_call(arg, spec)
+        if made is not None:
+            return made
         if spec.drop is not None:
             return self._remove(arg, name, spec.drop, spec.severity)
         if spec.to is None:
@@ -187,6 +292,30 @@ class _CallPlanner:
         if spec.transform == "dtype":
             return self._dtype(arg, name, spec)
         return ArgDecision(to=spec.to, first=spec.positional and arg.keyword is not None)
+
+    def _from_call(self, arg: cst.Arg, spec: ArgSpec) -> ArgDecision | None:
+        """A value that is a known call (keras.initializers.Constant(0.5)) rewritten through its template."""
+        value = strip_parens(arg.value)
+        if not spec.calls or not isinstance(value, cst.Call):
+            return None
+        template = spec.calls.get(self.ctx.name_of(value.func) or "")
+        if template is None or any(a.star for a in value.args) or len(value.args) > len(template.signature):
+            return None
+        given = {}
+        for position, inner in enumerate(value.args):
+            key = inner.keyword.value if inner.keyword is not None else template.signature[position]
+            if key not in template.signature:
+                return None
+            given[key] = code_of(inner.value)
+        if any("{" + key + "}" not in template.template for key in given):
+            return None  # an argument the template cannot carry (a seed): not rewritten
+        codes = {**template.defaults, **given}
+        if any("{" + key + "}" in template.template and key not in codes for key in template.signature):
+            return None
+        self.result.replaced.append(value.func)
+        text = template.template
+        return ArgDecision(to=spec.to, make_value=lambda old, env: keep_parens(
+            old, cst.parse_expression(text.format(mindspore=env.alias, **codes))))
 
     def _remove(self, arg, name, reason: str, severity: str) -> ArgDecision:
         text = one_line(code_of(arg.value))
@@ -200,6 +329,8 @@ class _CallPlanner:
 
     def _dtype(self, arg, name, spec) -> ArgDecision:
         source = self.ctx.name_of(arg.value)
+        if source is None and isinstance(strip_parens(arg.value), cst.SimpleString):
+            source = _value_key(arg.value)  # a dtype string ("float32"), keyed by its repr
         target = self.ctx.ruleset.dtypes.get(source) if source else None
         if target is None:
             self.ctx.finding(
@@ -218,6 +349,32 @@ class _Keep(dict):
 
     def __missing__(self, key):
         return "{" + key + "}"
+
+
+def _value_key(node: cst.BaseExpression) -> str:
+    """How a value is looked up in a rule's `values`: source text, but a string by its repr ('zeros')."""
+    value = strip_parens(node)
+    if isinstance(value, cst.SimpleString):
+        try:
+            evaluated = value.evaluated_value
+        except (ValueError, SyntaxError):
+            return literal_key(node)
+        if isinstance(evaluated, str):
+            return repr(evaluated)
+    return literal_key(node)
+
+
+def _int_literal(node: cst.BaseExpression) -> int | None:
+    value = strip_parens(node)
+    sign = 1
+    if isinstance(value, cst.UnaryOperation) and isinstance(value.operator, cst.Minus):
+        sign, value = -1, strip_parens(value.expression)
+    if isinstance(value, cst.Integer):
+        try:
+            return sign * int(value.value.replace("_", ""), 0)
+        except ValueError:
+            return None
+    return None
 
 
 def _repeatable(node: cst.BaseExpression) -> bool:

@@ -55,38 +55,67 @@ def binding_name(assignment: ImportAssignment) -> str | None:
 
 
 def find_references(
-    scopes: Iterable, parents: dict, wanted: Callable[[str], bool], relevant: Callable[[str], bool]
+    scopes: Iterable, parents: dict, wanted: Callable[[str], bool], relevant: Callable[[str], bool],
+    scope_of: dict | None = None,
 ) -> dict[cst.CSTNode, Reference]:
-    """Wanted names reached through imports. ``relevant(q)``: may something under q be wanted."""
+    """Wanted names reached through imports. ``relevant(q)``: may something under q be wanted.
+
+    A name assigned once from a module path (``layers = tf.keras.layers``) is followed like an import."""
     found: dict[cst.CSTNode, Reference] = {}
     seen: set[int] = set()
+    work = []
     for scope in scopes:
         for assignment in scope.assignments:
-            if not isinstance(assignment, ImportAssignment):
+            if isinstance(assignment, ImportAssignment):
+                bound = binding_name(assignment)
+                if bound is not None and relevant(bound):
+                    work.append((assignment, bound))
+    while work:
+        assignment, bound = work.pop()
+        for access in assignment.references:
+            if id(access.node) in seen:
                 continue
-            bound = binding_name(assignment)
-            if bound is None or not relevant(bound):
-                continue
-            for access in assignment.references:
-                if id(access.node) in seen:
-                    continue
-                seen.add(id(access.node))
-                reference = _climb(access, bound, parents, wanted)
-                if reference is not None:
-                    found[reference.node] = reference
+            seen.add(id(access.node))
+            reference, path = _climb(access, bound, parents, wanted, relevant)
+            if reference is not None:
+                found[reference.node] = reference
+            elif path is not None and scope_of is not None:
+                alias = _module_alias(path, parents, scope_of)
+                if alias is not None:
+                    work.append((alias, path[1]))
     return found
 
 
-def _climb(access, bound: str, parents: dict, wanted) -> Reference | None:
-    """Extend the accessed name through `.attr` until it names something wanted."""
+def _climb(access, bound: str, parents: dict, wanted, relevant):
+    """Extend the accessed name through `.attr` until it names something wanted. Otherwise, the
+    longest module path it spells (node, qualified name), which an assignment may alias."""
     node, suffix = access.node, ""
+    path = None
     while True:
         if wanted(bound + suffix):
-            return Reference(node, bound + suffix, _candidates(access, suffix))
+            return Reference(node, bound + suffix, _candidates(access, suffix)), None
+        if relevant(bound + suffix) and len(access.referents) == 1:
+            path = (node, bound + suffix)
         parent = parents.get(node)
         if not (isinstance(parent, cst.Attribute) and parent.value is node):
-            return None
+            return None, path
         node, suffix = parent, f"{suffix}.{parent.attr.value}"
+
+
+def _module_alias(path, parents: dict, scope_of: dict):
+    """`name = <module path>` where name is assigned nowhere else in its scope: its Assignment."""
+    node, _ = path
+    statement = parents.get(node)
+    if not (isinstance(statement, cst.Assign) and statement.value is node and len(statement.targets) == 1):
+        return None
+    target = statement.targets[0].target
+    scope = scope_of.get(target) if isinstance(target, cst.Name) else None
+    if scope is None:
+        return None
+    assignments = list(scope.assignments[target.value])
+    if len(assignments) != 1 or assignments[0].node is not target:
+        return None
+    return assignments[0]
 
 
 def _candidates(access, suffix: str) -> tuple[str, ...]:

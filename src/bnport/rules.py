@@ -7,7 +7,7 @@ A mistake is reported as ``RuleError("<file>: <key>: <reason>")`` so the CLI can
 from __future__ import annotations
 
 import tomllib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache
 from pathlib import Path
 
@@ -24,11 +24,21 @@ class RuleError(Exception):
 class ValueAction:
     """What one literal value of an argument becomes."""
 
-    kind: str  # "omit" | "to" | "refuse" | "drop"
-    message: str = ""
+    kind: str  # "omit" | "to" | "refuse" | "drop" | "target"
+    message: str = ""  # for "to": an optional finding raised with the rewrite
     to: str | None = None
     value: str | None = None
     severity: str = "warning"
+    target: str | None = None  # "target": the argument goes and this variant of the rule is built
+
+
+@dataclass(frozen=True)
+class CallTemplate:
+    """A value that is a call (``keras.initializers.Constant(0.5)``): its parameters and what it becomes."""
+
+    signature: tuple[str, ...]
+    template: str  # {mindspore} and {<param>}; parameters not passed take `defaults`
+    defaults: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -52,6 +62,47 @@ class ArgSpec:
     otherwise: TemplateAction | None = None
     default: str | None = None  # written as `to=default` when the call does not pass the argument
     positional: bool = False  # the target takes it only by position: written first, without keyword
+    calls: dict[str, CallTemplate] = field(default_factory=dict)  # qualified callee -> template
+
+
+@dataclass(frozen=True)
+class Together:
+    """Arguments that map only in combination (Keras center=False and scale=False -> affine=False)."""
+
+    args: dict[str, str]  # parameter -> literal it must have
+    to: str
+    value: str
+
+
+@dataclass(frozen=True)
+class Producer:
+    """A layer whose output channel count is one of its arguments (Conv2D filters, Dense units)."""
+
+    arg: str
+    position: int
+    rank: int  # rank of its output, batch included
+
+
+@dataclass(frozen=True)
+class Keeper:
+    """A layer or function whose output has its input's channel count (Activation, pooling, add)."""
+
+    rank: int | None = None  # the output rank when it changes it (GlobalAveragePooling2D -> 2)
+    function: bool = False  # applied directly (`layers.add([x, y])`), not built and then applied
+
+
+@dataclass(frozen=True)
+class Infer:
+    """A target parameter the source infers at run time (num_features), and the class chosen by rank."""
+
+    param: str
+    axis: str  # the source's channel-axis argument
+    placeholder: str  # written when it cannot be inferred; undefined, so running it fails loudly
+    ranks: dict[int, str]  # input rank -> variant
+    default_variant: str
+    producers: dict[str, Producer]
+    keepers: dict[str, Keeper]
+    messages: dict[str, str]  # unknown, channels_last, axis_variable, axis_other, axis_unknown_rank
 
 
 @dataclass(frozen=True)
@@ -74,6 +125,7 @@ class Api:
     target: str | None
     target_signature: tuple[str, ...]
     attribute_path: str = ""  # where the target keeps its state, e.g. "bn2d" for BatchNorm3d
+    by_rank: bool = False  # the rule's infer table picks the variant from the input's rank
 
 
 @dataclass(frozen=True)
@@ -101,6 +153,13 @@ class Rule:
     subclass: str | None = None  # message for `class X(<source>)`; {methods} = the methods it defines
     max_rank: int | None = None  # inputs above this rank are not accepted by the target
     rank_message: str | None = None
+    variants: dict[str, Api] = field(default_factory=dict)  # targets chosen per call (by rank, by a value)
+    infer: Infer | None = None
+    together: tuple[Together, ...] = ()
+    call_signature: tuple[str, ...] = ()  # the signature of applying a built layer (`bn(x, training=...)`)
+    call_args: dict[str, ArgSpec] = field(default_factory=dict)
+    reference_report: str | None = None  # the class used as a value is reported, not rewritten
+    approximate: str | None = None  # why every edit of this rule is approximate (said once in the summary)
 
 
 @dataclass(frozen=True, eq=False)
@@ -117,6 +176,10 @@ class RuleSet:
 
     def __post_init__(self):
         names = [*self.by_source, *self.dtypes, *self.partials, *self.initializers]
+        for rule in self.rules:
+            if rule.infer is not None:
+                names += [*rule.infer.producers, *rule.infer.keepers]
+            names += [callee for spec in rule.args.values() for callee in spec.calls]
         prefixes = {n.rsplit(".", i)[0] for n in names for i in range(n.count(".") + 1)}
         object.__setattr__(self, "_wanted", frozenset(names))
         object.__setattr__(self, "_prefixes", frozenset(prefixes))
@@ -188,7 +251,11 @@ def _load_file(path: Path) -> _FileRules:
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
         raise RuleError(f"{name}: (file): {exc}") from None
     check = _Checker(name)
-    check.keys(data, "(top level)", {"signatures", "dtypes", "rule", "partials", "initializers"})
+    check.keys(data, "(top level)", {"signatures", "dtypes", "rule", "partials", "initializers", "prefixes", "value_sets"})
+    check.prefixes = {
+        key: check.str_list(value, f"prefixes.{key}")
+        for key, value in check.table(data.get("prefixes", {}), "prefixes").items()
+    }
     signatures = {
         key: tuple(check.str_list(value, f"signatures.{key}"))
         for key, value in check.table(data.get("signatures", {}), "signatures").items()
@@ -196,6 +263,10 @@ def _load_file(path: Path) -> _FileRules:
     dtypes = {
         key: check.string(value, f"dtypes.{key}")
         for key, value in check.table(data.get("dtypes", {}), "dtypes").items()
+    }
+    check.value_sets = {
+        key: check.table(value, f"value_sets.{key}")
+        for key, value in check.table(data.get("value_sets", {}), "value_sets").items()
     }
     raw_rules = data.get("rule", [])
     if not isinstance(raw_rules, list) or not raw_rules:
@@ -213,7 +284,8 @@ def _load_file(path: Path) -> _FileRules:
 
 
 _INHERITED_TABLES = ("args", "attributes", "members")
-_INHERITED_VALUES = ("subclass", "kind", "max_rank", "rank_message")
+_INHERITED_VALUES = ("subclass", "kind", "max_rank", "rank_message", "variants", "infer", "together",
+                     "call_signature", "call_args", "reference_report", "approximate")
 
 
 def _resolve_extends(check: _Checker, raw_rules: list) -> list:
@@ -245,34 +317,41 @@ def _load_rule(check: _Checker, raw: object, index: int, signatures: dict) -> Ru
         raw,
         where,
         {"id", "title", "safety", "why", "source_signature", "apis", "args", "report", "examples",
-         "kind", "attributes", "members", "subclass", "max_rank", "rank_message", "report_severity"},
+         "kind", "attributes", "members", "subclass", "max_rank", "rank_message", "report_severity",
+         "variants", "infer", "together", "call_signature", "call_args", "reference_report", "approximate"},
         required={"id", "title", "safety", "why", "source_signature", "apis"},
     )
     rule_id = check.string(raw["id"], f"{where}.id")
     where = rule_id
     safety = check.choice(raw["safety"], f"{where}.safety", SAFETIES)
-    source_signature = signatures.get(raw["source_signature"])
-    if source_signature is None:
-        check.fail(f"{where}.source_signature", f"unknown signature {raw['source_signature']!r}")
+    source_signature = _signature(check, signatures, raw["source_signature"], f"{where}.source_signature")
     report = raw.get("report")
     if (safety == "report-only") != (report is not None):
         check.fail(f"{where}.report", "report-only rules, and only they, carry a report message")
+    if (safety == "approximate") != ("approximate" in raw):
+        check.fail(f"{where}.approximate", "approximate rules, and only they, say why (`approximate`)")
+    variants = {
+        name: _load_target(check, signatures, spec, f"{where}.variants.{name}", ())
+        for name, spec in check.table(raw.get("variants", {}), f"{where}.variants").items()
+    }
     apis = []
     for i, api in enumerate(check.list(raw["apis"], f"{where}.apis")):
         key = f"{where}.apis[{i}]"
         api = check.table(api, key)
-        check.keys(api, key, {"sources", "target", "target_signature", "attribute_path"}, required={"sources"})
+        check.keys(api, key, {"sources", "target", "target_signature", "attribute_path", "variant", "by_rank"},
+                   required={"sources"})
+        sources = tuple(source for j, template in enumerate(check.str_list(api["sources"], f"{key}.sources"))
+                        for source in check.expand(template, f"{key}.sources[{j}]"))
+        if "variant" in api:
+            variant = variants.get(api["variant"])
+            if variant is None or "target" in api:
+                check.fail(f"{key}.variant", f"expected the name of one of {where}.variants, and no target")
+            apis.append(replace(variant, sources=sources, by_rank=check.boolean(api.get("by_rank", False), f"{key}.by_rank")))
+            continue
         target = api.get("target")
         if (target is None) != (report is not None):
             check.fail(f"{key}.target", "a rewriting rule needs a target; a report-only rule has none")
-        target_signature: tuple[str, ...] = ()
-        if target is not None:
-            check.string(target, f"{key}.target")
-            target_signature = signatures.get(api.get("target_signature", ""))
-            if target_signature is None:
-                check.fail(f"{key}.target_signature", f"unknown signature {api.get('target_signature')!r}")
-        path = check.string(api["attribute_path"], f"{key}.attribute_path") if "attribute_path" in api else ""
-        apis.append(Api(tuple(check.str_list(api["sources"], f"{key}.sources")), target, target_signature, path))
+        apis.append(_load_target(check, signatures, api, key, sources))
     args = {
         arg: _load_arg(check, spec, f"{where}.args.{arg}")
         for arg, spec in check.table(raw.get("args", {}), f"{where}.args").items()
@@ -298,6 +377,31 @@ def _load_rule(check: _Checker, raw: object, index: int, signatures: dict) -> Ru
     max_rank = raw.get("max_rank")
     if max_rank is not None and (not isinstance(max_rank, int) or "rank_message" not in raw):
         check.fail(f"{where}.max_rank", "expected an integer, with a rank_message")
+    together = []
+    for i, entry in enumerate(check.list(raw.get("together", []), f"{where}.together")):
+        key = f"{where}.together[{i}]"
+        entry = check.table(entry, key)
+        check.keys(entry, key, {"args", "to", "value"}, required={"args", "to", "value"})
+        combined = {arg: check.string(v, f"{key}.args.{arg}") for arg, v in check.table(entry["args"], f"{key}.args").items()}
+        if len(combined) < 2 or not set(combined) <= set(args):
+            check.fail(f"{key}.args", "expected two or more parameters that have args entries")
+        together.append(Together(combined, check.string(entry["to"], f"{key}.to"), check.string(entry["value"], f"{key}.value")))
+    call_signature: tuple[str, ...] = ()
+    call_args: dict[str, ArgSpec] = {}
+    if "call_args" in raw:
+        call_signature = _signature(check, signatures, raw.get("call_signature"), f"{where}.call_signature")
+        call_args = {
+            arg: _load_arg(check, spec, f"{where}.call_args.{arg}")
+            for arg, spec in check.table(raw["call_args"], f"{where}.call_args").items()
+        }
+    infer = _load_infer(check, raw["infer"], f"{where}.infer", variants) if "infer" in raw else None
+    for api in apis:
+        if api.by_rank and infer is None:
+            check.fail(f"{where}.apis", "by_rank needs an infer table")
+    for name, spec in args.items():
+        for literal, action in spec.values.items():
+            if action.kind == "target" and action.target not in variants:
+                check.fail(f"{where}.args.{name}.values.{literal}.target", f"unknown variant {action.target!r}")
     return Rule(
         id=rule_id,
         title=check.string(raw["title"], f"{where}.title"),
@@ -316,6 +420,81 @@ def _load_rule(check: _Checker, raw: object, index: int, signatures: dict) -> Ru
         subclass=raw.get("subclass") and check.string(raw["subclass"], f"{where}.subclass"),
         max_rank=max_rank,
         rank_message=raw.get("rank_message") and check.string(raw["rank_message"], f"{where}.rank_message"),
+        variants=variants,
+        infer=infer,
+        together=tuple(together),
+        call_signature=call_signature,
+        call_args=call_args,
+        reference_report=raw.get("reference_report") and check.string(raw["reference_report"], f"{where}.reference_report"),
+        approximate=raw.get("approximate") and check.string(raw["approximate"], f"{where}.approximate").strip(),
+    )
+
+
+def _signature(check: _Checker, signatures: dict, name, where: str) -> tuple[str, ...]:
+    signature = signatures.get(name) if isinstance(name, str) else None
+    if signature is None:
+        check.fail(where, f"unknown signature {name!r}")
+    return signature
+
+
+def _load_target(check: _Checker, signatures: dict, spec: object, where: str, sources: tuple[str, ...]) -> Api:
+    spec = check.table(spec, where)
+    if not sources:
+        check.keys(spec, where, {"target", "target_signature", "attribute_path"}, required={"target", "target_signature"})
+    target = spec.get("target")
+    target_signature: tuple[str, ...] = ()
+    if target is not None:
+        check.string(target, f"{where}.target")
+        target_signature = _signature(check, signatures, spec.get("target_signature"), f"{where}.target_signature")
+    path = check.string(spec["attribute_path"], f"{where}.attribute_path") if "attribute_path" in spec else ""
+    return Api(sources, target, target_signature, path)
+
+
+_INFER_MESSAGES = ("unknown", "channels_last", "axis_variable", "axis_other", "axis_unknown_rank")
+
+
+def _load_infer(check: _Checker, raw: object, where: str, variants: dict[str, Api]) -> Infer:
+    raw = check.table(raw, where)
+    check.keys(raw, where, {"param", "axis", "placeholder", "ranks", "default_variant", "producers", "keepers", "messages"},
+               required={"param", "axis", "placeholder", "ranks", "default_variant", "producers", "keepers", "messages"})
+    ranks = {}
+    for rank, variant in check.table(raw["ranks"], f"{where}.ranks").items():
+        if not rank.isdigit() or variant not in variants:
+            check.fail(f"{where}.ranks.{rank}", "expected a rank (digits) mapped to the name of a variant")
+        ranks[int(rank)] = variant
+    default = raw["default_variant"]
+    if default not in variants:
+        check.fail(f"{where}.default_variant", f"unknown variant {default!r}")
+    producers = {}
+    for name, spec in check.table(raw["producers"], f"{where}.producers").items():
+        key = f"{where}.producers.{name}"
+        spec = check.table(spec, key)
+        check.keys(spec, key, {"arg", "position", "rank"}, required={"arg", "position", "rank"})
+        if not isinstance(spec["position"], int) or not isinstance(spec["rank"], int):
+            check.fail(key, "position and rank must be integers")
+        for source in check.expand(name, key):
+            producers[source] = Producer(check.string(spec["arg"], f"{key}.arg"), spec["position"], spec["rank"])
+    keepers = {}
+    for name, spec in check.table(raw["keepers"], f"{where}.keepers").items():
+        key = f"{where}.keepers.{name}"
+        spec = check.table(spec, key)
+        check.keys(spec, key, {"rank", "function"})
+        rank = spec.get("rank")
+        if rank is not None and not isinstance(rank, int):
+            check.fail(f"{key}.rank", "expected an integer")
+        for source in check.expand(name, key):
+            keepers[source] = Keeper(rank, check.boolean(spec.get("function", False), f"{key}.function"))
+    messages = check.table(raw["messages"], f"{where}.messages")
+    check.keys(messages, f"{where}.messages", set(_INFER_MESSAGES), required=set(_INFER_MESSAGES))
+    return Infer(
+        param=check.string(raw["param"], f"{where}.param"),
+        axis=check.string(raw["axis"], f"{where}.axis"),
+        placeholder=check.string(raw["placeholder"], f"{where}.placeholder"),
+        ranks=ranks,
+        default_variant=default,
+        producers=producers,
+        keepers=keepers,
+        messages={k: check.string(v, f"{where}.messages.{k}") for k, v in messages.items()},
     )
 
 
@@ -342,7 +521,8 @@ def _load_attribute(check: _Checker, spec: object, where: str) -> AttrSpec:
 
 def _load_arg(check: _Checker, spec: object, where: str) -> ArgSpec:
     spec = check.table(spec, where)
-    check.keys(spec, where, {"to", "transform", "drop", "severity", "values", "otherwise", "default", "positional"})
+    check.keys(spec, where, {"to", "transform", "drop", "severity", "values", "otherwise", "default", "positional",
+                             "values_from"})
     if "default" in spec and "to" not in spec:
         check.fail(f"{where}.default", "a default is written under the 'to' name, so 'to' is required")
     if ("to" in spec) + ("drop" in spec) + ("otherwise" in spec) == 0:
@@ -352,26 +532,45 @@ def _load_arg(check: _Checker, spec: object, where: str) -> ArgSpec:
     transform = spec.get("transform")
     if transform is not None:
         check.choice(transform, f"{where}.transform", TRANSFORMS)
+    to = spec.get("to") and check.string(spec["to"], f"{where}.to")
+    shared: dict = {}
+    calls: dict[str, CallTemplate] = {}
+    if "values_from" in spec:
+        # A named set of values shared by several arguments (the four Keras initializers).
+        set_name = spec["values_from"]
+        shared = check.value_sets.get(set_name) if isinstance(set_name, str) else None
+        if shared is None or to is None:
+            check.fail(f"{where}.values_from", f"expected the name of a [value_sets] table, and a 'to'; got {set_name!r}")
+        set_where = f"value_sets.{set_name}"
+        check.keys(shared, set_where, {"values", "calls", "otherwise"})
+        for callee, template in check.table(shared.get("calls", {}), f"{set_where}.calls").items():
+            loaded = _load_call_template(check, template, f"{set_where}.calls.{callee}")
+            for name in check.expand(callee, f"{set_where}.calls.{callee}"):
+                calls[name] = loaded
     values = {}
-    for literal, action in check.table(spec.get("values", {}), f"{where}.values").items():
-        values[literal] = _load_value_action(check, action, f"{where}.values.{literal}")
+    for source, table in ((shared, "values_from"), (spec, where)):
+        for literal, action in check.table(source.get("values", {}), f"{table}.values").items():
+            values[literal] = _load_value_action(check, action, f"{table}.values.{literal}", to)
     otherwise = None
-    if "otherwise" in spec:
+    raw_otherwise = spec.get("otherwise", shared.get("otherwise"))
+    if raw_otherwise is not None:
         key = f"{where}.otherwise"
-        raw = check.table(spec["otherwise"], key)
-        check.keys(raw, key, {"to", "template", "message", "severity"}, required={"to", "template", "message"})
-        template = check.string(raw["template"], f"{key}.template")
+        raw = check.table(raw_otherwise, key)
+        check.keys(raw, key, {"to", "template", "message", "severity"}, required={"message"})
+        if ("to" not in raw and to is None) or ("template" not in raw and "to" in raw):
+            check.fail(key, "needs 'to' and 'template', or an argument 'to' (the value is kept as it is)")
+        template = check.string(raw.get("template", "{value}"), f"{key}.template")
         if "{value}" not in template:
             check.fail(f"{key}.template", "must contain {value}")
         otherwise = TemplateAction(
-            check.string(raw["to"], f"{key}.to"),
+            check.string(raw.get("to", to), f"{key}.to"),
             template,
             check.string(raw["message"], f"{key}.message"),
             check.choice(raw.get("severity", "info"), f"{key}.severity", SEVERITIES),
         )
     return ArgSpec(
         name=where.rsplit(".", 1)[-1],
-        to=spec.get("to") and check.string(spec["to"], f"{where}.to"),
+        to=to,
         transform=transform,
         drop=spec.get("drop") and check.string(spec["drop"], f"{where}.drop"),
         severity=check.choice(spec.get("severity", "warning"), f"{where}.severity", SEVERITIES),
@@ -379,20 +578,40 @@ def _load_arg(check: _Checker, spec: object, where: str) -> ArgSpec:
         otherwise=otherwise,
         default=spec.get("default") and check.string(spec["default"], f"{where}.default"),
         positional=check.boolean(spec.get("positional", False), f"{where}.positional"),
+        calls=calls,
     )
 
 
-def _load_value_action(check: _Checker, action: object, where: str) -> ValueAction:
+def _load_call_template(check: _Checker, raw: object, where: str) -> CallTemplate:
+    raw = check.table(raw, where)
+    check.keys(raw, where, {"signature", "template", "defaults"}, required={"signature", "template"})
+    return CallTemplate(
+        tuple(check.str_list(raw["signature"], f"{where}.signature")),
+        check.string(raw["template"], f"{where}.template"),
+        {k: check.string(v, f"{where}.defaults.{k}") for k, v in check.table(raw.get("defaults", {}), f"{where}.defaults").items()},
+    )
+
+
+def _load_value_action(check: _Checker, action: object, where: str, arg_to: str | None) -> ValueAction:
     action = check.table(action, where)
-    kinds = [k for k in ("omit", "to", "refuse", "drop") if k in action]
+    kinds = [k for k in ("omit", "to", "refuse", "drop", "target") if k in action]
+    if "value" in action and not kinds:
+        kinds = ["to"]  # written under the argument's own 'to'
     if len(kinds) != 1:
-        check.fail(where, "needs exactly one of 'omit', 'to', 'refuse' or 'drop'")
+        check.fail(where, "needs exactly one of 'omit', 'to' (or just 'value'), 'refuse', 'drop' or 'target'")
     kind = kinds[0]
-    allowed = {kind, "severity"} | ({"value"} if kind == "to" else set())
+    allowed = {kind, "severity"} | ({"value", "message"} if kind == "to" else set())
     check.keys(action, where, allowed, required={"value"} if kind == "to" else set())
     severity = check.choice(action.get("severity", "error" if kind == "refuse" else "warning"), f"{where}.severity", SEVERITIES)
     if kind == "to":
-        return ValueAction("to", to=check.string(action["to"], f"{where}.to"), value=check.string(action["value"], f"{where}.value"), severity=severity)
+        to = action.get("to", arg_to)
+        if to is None:
+            check.fail(f"{where}.to", "required: the argument has no 'to' of its own")
+        message = action.get("message") and check.string(action["message"], f"{where}.message")
+        return ValueAction("to", message=message or "", to=check.string(to, f"{where}.to"),
+                           value=check.string(action["value"], f"{where}.value"), severity=severity)
+    if kind == "target":
+        return ValueAction("target", target=check.string(action["target"], f"{where}.target"))
     return ValueAction(kind, message=check.string(action[kind], f"{where}.{kind}"), severity=severity)
 
 
@@ -401,6 +620,18 @@ class _Checker:
 
     def __init__(self, file: str):
         self.file = file
+        self.prefixes: dict[str, list[str]] = {}  # [prefixes]: `{name}` in a source stands for each of them
+        self.value_sets: dict[str, dict] = {}
+
+    def expand(self, name: str, key: str) -> list[str]:
+        """`{keras_layers}.Conv2D` -> one name per prefix listed under keras_layers."""
+        if "{" not in name:
+            return [name]
+        head, _, rest = name.partition("}")
+        prefix = head.lstrip("{")
+        if not head.startswith("{") or prefix not in self.prefixes:
+            self.fail(key, f"unknown prefix in {name!r} (known: {', '.join(sorted(self.prefixes)) or 'none'})")
+        return [p + rest for p in self.prefixes[prefix]]
 
     def fail(self, key: str, reason: str):
         raise RuleError(f"{self.file}: {key}: {reason}")
