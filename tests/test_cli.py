@@ -75,13 +75,15 @@ def test_json_is_one_document_of_the_documented_shape(tree):
     assert code == 1
     document = json.loads(out)  # the whole of stdout is one JSON document
     assert document["version"] == 1 and document["target"] == "mindspore"
-    assert document["summary"] == {"files": 3, "changed": 2, "unchanged": 1, "errors": 0, "edits": 2, "findings": 1}
+    assert document["summary"] == {"files": 3, "changed": 2, "unchanged": 1, "errors": 0, "edits": 2,
+                                   "approximate": 0, "findings": 1}
+    assert document["approximate"] == {}  # no approximate edits, so no notes
     by_path = {f["path"]: f for f in document["files"]}
     model = by_path[str(tree / "model.py")]
     assert model["status"] == "changed" and model["error"] is None
     assert model["edits"] == [{"line": 3, "column": 6, "rule": "TBN001",
                                "source": "nn.BatchNorm2d(64, momentum=0.01)",
-                               "target": "mindspore.nn.BatchNorm2d(64, momentum=0.99)"}]
+                               "target": "mindspore.nn.BatchNorm2d(64, momentum=0.99)", "safety": "exact"}]
     finding = by_path[str(tree / "pkg" / "layers.py")]["findings"][0]
     assert finding == {"line": 2, "column": 26, "rule": "TBN001", "severity": "info", "argument": "device",
                        "message": finding["message"]}

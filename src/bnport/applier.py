@@ -97,7 +97,7 @@ class Applier(cst.CSTTransformer):
 
     def _edit(self, original, rule, new):
         start = self.positions[original].start
-        self.edits.append(Edit(start.line, start.column + 1, rule.id, code_of(original), code_of(new)))
+        self.edits.append(Edit(start.line, start.column + 1, rule.id, code_of(original), code_of(new), rule.safety))
 
     # -- calls --
     def leave_Call(self, original: cst.Call, updated: cst.Call) -> cst.Call:
@@ -147,7 +147,7 @@ class Applier(cst.CSTTransformer):
         new = updated.with_changes(func=func, args=args)
         self._comment_stack[-1].extend(plan.comments)
         start = self.positions[original].start
-        self.edits.append(Edit(start.line, start.column + 1, plan.rule.id, code_of(original), code_of(new)))
+        self.edits.append(Edit(start.line, start.column + 1, plan.rule.id, code_of(original), code_of(new), plan.rule.safety))
         return new
 
     # -- imports --

@@ -32,7 +32,7 @@ def main():
               help="Worker processes (default: all cores). Results do not depend on it.")
 def rewrite(paths, target, show_diff, check, output_format, quiet, verbose, jobs):
     """Rewrite BatchNorm code in PATHS (files or directories) to MindSpore, in place."""
-    from bnport.output import json_document, print_text
+    from bnport.output import approximation_notes, json_document, print_text
     from bnport.rules import RuleError, load_rules
     from bnport.runner import run
 
@@ -47,14 +47,15 @@ def rewrite(paths, target, show_diff, check, output_format, quiet, verbose, jobs
     jobs = jobs or os.cpu_count() or 1
     results = run(list(paths), ruleset, write=mode == "write", want_diff=show_diff, jobs=jobs)
 
+    notes = approximation_notes(results, ruleset)
     if output_format == "json":
-        click.echo(json_document(results, target, with_diff=show_diff))
+        click.echo(json_document(results, target, with_diff=show_diff, notes=notes))
     else:
         if show_diff:
             for result in results:
                 if result.diff is not None:
                     sys.stdout.write(result.diff)
-        print_text(results, mode, quiet, verbose, stream=sys.stderr if show_diff else sys.stdout)
+        print_text(results, mode, quiet, verbose, stream=sys.stderr if show_diff else sys.stdout, notes=notes)
     sys.exit(exit_code(results, mode))
 
 

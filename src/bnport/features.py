@@ -173,8 +173,12 @@ class Shapes:
         self._steps += 1
         if tensor is None or self._steps > _MAX_STEPS:
             return None
-        if isinstance(tensor, (cst.List, cst.Tuple)):  # merge layers (Add, Multiply): the first input
-            return self._of_input(tensor.elements[0].value if tensor.elements else None, at)
+        if isinstance(tensor, (cst.List, cst.Tuple)):  # merge layers (Add, Multiply): inputs of one shape
+            for element in tensor.elements:
+                shape = self._of_input(element.value, at)
+                if shape is not None and shape.features is not None:
+                    return shape
+            return None
         if isinstance(tensor, cst.Call):
             keeper = self.infer.keepers.get(self.ctx.name_of(tensor.func) or "")
             if keeper is not None and keeper.function:

@@ -22,6 +22,7 @@ class Edit:
     rule: str
     source: str  # the original code of the edited node
     target: str  # what it became
+    safety: str = "exact"  # "exact" | "approximate": the rule's safety
 
 
 @dataclass

@@ -20,11 +20,18 @@ def summary(results: list[FileResult]) -> dict:
         "unchanged": statuses["unchanged"] + statuses["skipped"],
         "errors": statuses["error"],
         "edits": sum(len(r.edits) for r in results),
+        "approximate": sum(e.safety == "approximate" for r in results for e in r.edits),
         "findings": sum(len(r.findings) for r in results),
     }
 
 
-def json_document(results: list[FileResult], target: str, with_diff: bool) -> str:
+def approximation_notes(results: list[FileResult], ruleset) -> dict[str, str]:
+    """Why the approximate edits of this run are approximate, once per rule that made them."""
+    ids = sorted({e.rule for r in results for e in r.edits if e.safety == "approximate"})
+    return {rule_id: ruleset.rule(rule_id).approximate or "" for rule_id in ids}
+
+
+def json_document(results: list[FileResult], target: str, with_diff: bool, notes: dict[str, str] | None = None) -> str:
     files = []
     for result in results:
         if result.status == "unchanged" and not result.findings:
@@ -33,7 +40,9 @@ def json_document(results: list[FileResult], target: str, with_diff: bool) -> st
         if with_diff and result.diff is not None:
             entry["diff"] = result.diff
         files.append(entry)
-    return json.dumps({"version": 1, "target": target, "files": files, "summary": summary(results)}, indent=2)
+    document = {"version": 1, "target": target, "files": files, "summary": summary(results),
+                "approximate": notes or {}}
+    return json.dumps(document, indent=2)
 
 
 def unified_diff(result: FileResult) -> str:
@@ -57,7 +66,8 @@ def _text(data: bytes) -> str:
 _STYLES = {"error": "bold red", "warning": "yellow", "info": "cyan"}
 
 
-def print_text(results: list[FileResult], mode: str, quiet: bool, verbose: bool, stream=None) -> None:
+def print_text(results: list[FileResult], mode: str, quiet: bool, verbose: bool, stream=None,
+               notes: dict[str, str] | None = None) -> None:
     """`path:line:col: RULE severity: message` per finding, then one summary line."""
     from rich.console import Console
     from rich.markup import escape
@@ -80,7 +90,9 @@ def print_text(results: list[FileResult], mode: str, quiet: bool, verbose: bool,
             )
         if result.status == "changed" and not quiet:
             verb = {"write": "rewrote", "check": "would rewrite", "diff": "would rewrite"}[mode]
-            console.print(f"{verb} {escape(result.path)} ({_plural(len(result.edits), 'edit')})")
+            approximate = sum(e.safety == "approximate" for e in result.edits)
+            extra = f", {approximate} approximate" if approximate else ""
+            console.print(f"{verb} {escape(result.path)} ({_plural(len(result.edits), 'edit')}{extra})")
         elif verbose and result.status == "unchanged":
             console.print(f"unchanged {escape(result.path)}", style="dim")
     if quiet:
@@ -88,10 +100,13 @@ def print_text(results: list[FileResult], mode: str, quiet: bool, verbose: bool,
     s = summary(results)
     changed = "changed" if mode == "write" else "would change"
     found = ", ".join(_plural(severities[k], k) for k in ("error", "warning", "info"))
+    approximate = f" ({s['approximate']} approximate)" if s["approximate"] else ""
     console.print(
         f"{s['files']} files scanned: {s['changed']} {changed}, {s['unchanged']} unchanged, "
-        f"{s['errors']} failed; {_plural(s['edits'], 'edit')}; findings: {found}"
+        f"{s['errors']} failed; {_plural(s['edits'], 'edit')}{approximate}; findings: {found}"
     )
+    for rule_id, why in (notes or {}).items():
+        console.print(f"approximate ({rule_id}): {escape(' '.join(why.split()))}", style="yellow")
 
 
 def _plural(count: int, noun: str) -> str:
