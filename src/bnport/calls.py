@@ -283,7 +283,7 @@ class _CallPlanner:
             return made
         if spec.drop is not None:
             return self._remove(arg, name, spec.drop, spec.severity)
-        if spec.to is None:
+        if spec.otherwise is not None:
             template = spec.otherwise
             ctx.finding(arg, rule, template.severity, template.message, name)
             return ArgDecision(to=template.to, make_value=lambda old, env: fill_template(template.template, old))
