@@ -78,6 +78,21 @@ def test_keepers_pass_the_count_on_and_global_pooling_makes_it_1d():
     assert bn_line(output).startswith("return mindspore.nn.BatchNorm1d(48,")
 
 
+@pytest.mark.parametrize("depthwise, expected", [
+    ("layers.DepthwiseConv2D(3, padding='same')", "BatchNorm2d(32,"),
+    ("layers.DepthwiseConv2D(3, depth_multiplier=2)", "BNPORT_NUM_FEATURES"),
+    ("layers.DepthwiseConv2D(3, 1, 'same', 2)", "BNPORT_NUM_FEATURES"),
+])
+def test_depthwise_convolution_keeps_the_count_only_without_a_multiplier(depthwise, expected):
+    output, _ = convert(HEAD, f"""\
+        def f(x):
+            x = layers.Conv2D(32, 1)(x)
+            x = {depthwise}(x)
+            return layers.BatchNormalization(axis=1)(x)
+    """)
+    assert expected in bn_line(output)
+
+
 def test_merges_take_the_count_of_any_input_that_shows_it():
     output, _ = convert(HEAD, """\
         def f(x, skip, filters):

@@ -137,6 +137,9 @@ class Shapes:
             value = _argument(constructor, producer.arg, producer.position)
             return Shape(value, producer.rank, constructor if value is not None else None)
         keeper = self.infer.keepers.get(name)
+        if keeper is not None and any(_argument(constructor, arg, position) is not None or _has_star(constructor)
+                                      for arg, position in keeper.unless.items()):
+            return None  # e.g. DepthwiseConv2D with a depth_multiplier: the count changes
         entry = self.ctx.ruleset.by_source.get(name or "")
         if (keeper is not None and not keeper.function) or (entry is not None and entry[0].infer is self.infer):
             shape = input_shape()
@@ -270,6 +273,10 @@ def _argument(call: cst.Call, name: str, position: int) -> cst.BaseExpression | 
         else:
             positional += 1
     return None
+
+
+def _has_star(call: cst.Call) -> bool:
+    return any(arg.star for arg in call.args)
 
 
 def _assigned_value(ctx: Context, target: cst.CSTNode) -> cst.BaseExpression | None:

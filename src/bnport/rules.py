@@ -89,6 +89,7 @@ class Keeper:
 
     rank: int | None = None  # the output rank when it changes it (GlobalAveragePooling2D -> 2)
     function: bool = False  # applied directly (`layers.add([x, y])`), not built and then applied
+    unless: dict[str, int] = field(default_factory=dict)  # keeps the count only without these (name -> position)
 
 
 @dataclass(frozen=True)
@@ -478,12 +479,13 @@ def _load_infer(check: _Checker, raw: object, where: str, variants: dict[str, Ap
     for name, spec in check.table(raw["keepers"], f"{where}.keepers").items():
         key = f"{where}.keepers.{name}"
         spec = check.table(spec, key)
-        check.keys(spec, key, {"rank", "function"})
+        check.keys(spec, key, {"rank", "function", "unless"})
         rank = spec.get("rank")
-        if rank is not None and not isinstance(rank, int):
-            check.fail(f"{key}.rank", "expected an integer")
+        unless = check.table(spec.get("unless", {}), f"{key}.unless")
+        if (rank is not None and not isinstance(rank, int)) or not all(isinstance(p, int) for p in unless.values()):
+            check.fail(key, "rank and the positions under unless must be integers")
         for source in check.expand(name, key):
-            keepers[source] = Keeper(rank, check.boolean(spec.get("function", False), f"{key}.function"))
+            keepers[source] = Keeper(rank, check.boolean(spec.get("function", False), f"{key}.function"), dict(unless))
     messages = check.table(raw["messages"], f"{where}.messages")
     check.keys(messages, f"{where}.messages", set(_INFER_MESSAGES), required=set(_INFER_MESSAGES))
     return Infer(
