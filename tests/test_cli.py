@@ -199,3 +199,18 @@ def test_jobs_rewrite_in_place_in_parallel(tmp_path):
     code, _, _ = bnport("--jobs", "2", tmp_path)
     assert code == 0
     assert all(p.read_text() == CONVERTED for p in tmp_path.glob("*.py"))
+
+
+def test_approximate_keras_edits_are_counted_and_explained_once(tmp_path):
+    keras_source = "from keras import layers\nx = layers.Conv2D(8, 3)(x)\nx = layers.BatchNormalization(axis=1)(x)\n"
+    for name in ("a.py", "b.py"):
+        (tmp_path / name).write_text(keras_source)
+    (tmp_path / "t.py").write_text(TORCH)
+    code, out, _ = bnport("--check", tmp_path)
+    assert code == 1
+    assert "(1 edit, 1 approximate)" in out and "3 edits (2 approximate)" in out
+    notes = [line for line in out.splitlines() if line.startswith("approximate (")]
+    assert len(notes) == 1 and notes[0].startswith("approximate (KBN001): ") and "biased" in notes[0]
+    _, out, _ = bnport("--check", "--output-format", "json", tmp_path)
+    document = json.loads(out)
+    assert document["summary"]["approximate"] == 2 and list(document["approximate"]) == ["KBN001"]
