@@ -14,7 +14,7 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 import numpy as np
 import pytest
 
-from harness import TOLERANCE, batches, build, convert, random_state
+from harness import TOLERANCE, MindSporeSide, batches, build, convert, random_state
 
 import keras  # noqa: E402  (after the environment is set)
 import mindspore as ms  # noqa: E402
@@ -41,24 +41,6 @@ class KerasSide:
 
     def stats(self):
         return np.asarray(self.layer.moving_mean).copy(), np.asarray(self.layer.moving_variance).copy()
-
-
-class MindSporeSide:
-    def __init__(self, layer, state, affine):
-        self.layer = layer
-        inner = getattr(layer, "bn2d", layer)  # BatchNorm3d wraps a BatchNorm2d
-        keys = ("gamma", "beta", "mean", "var") if affine else (None, None, "mean", "var")
-        self.params = (inner.gamma, inner.beta, inner.moving_mean, inner.moving_variance)
-        for param, key in zip(self.params, keys):
-            if key is not None:
-                param.set_data(ms.Tensor(state[key]))
-
-    def run(self, x, train):
-        self.layer.set_train(train)
-        return self.layer(ms.Tensor(x)).asnumpy()
-
-    def stats(self):
-        return self.params[2].asnumpy().copy(), self.params[3].asnumpy().copy()
 
 
 def _diff(a, b) -> float:
