@@ -166,8 +166,8 @@ def test_file_that_changes_between_read_and_write(tree, monkeypatch):
     edited = BN + b"# edited by someone else meanwhile\n"
     real_convert = runner.convert_file
 
-    def convert_then_edit(path, data, ruleset):
-        result = real_convert(path, data, ruleset)
+    def convert_then_edit(path, data, ruleset, options):
+        result = real_convert(path, data, ruleset, options)
         if path == str(racing):
             racing.write_bytes(edited)
         return result

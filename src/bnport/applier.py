@@ -19,8 +19,9 @@ _STATEMENTS = (cst.SimpleStatementLine, cst.BaseCompoundStatement)
 
 
 class Applier(cst.CSTTransformer):
-    def __init__(self, analysis: Analysis, imports: ImportPlan, positions: dict):
+    def __init__(self, analysis: Analysis, imports: ImportPlan, positions: dict, comments: bool = True):
         super().__init__()
+        self.comments = comments
         self.analysis = analysis
         self.plans = analysis.plans
         self.imports = imports
@@ -145,7 +146,8 @@ class Applier(cst.CSTTransformer):
             args = body + [tail.with_changes(comma=comma, whitespace_after_arg=last.whitespace_after_arg)]
         func = updated.func if plan.keep_func else dotted(plan.api.target, self.imports.mindspore_alias)
         new = updated.with_changes(func=func, args=args)
-        self._comment_stack[-1].extend(plan.comments)
+        if self.comments:
+            self._comment_stack[-1].extend(plan.comments)
         start = self.positions[original].start
         self.edits.append(Edit(start.line, start.column + 1, plan.rule.id, code_of(original), code_of(new), plan.rule.safety))
         return new

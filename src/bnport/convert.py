@@ -22,7 +22,7 @@ from libcst.metadata import (
 from bnport.analysis import analyse
 from bnport.applier import Applier
 from bnport.imports import plan_imports
-from bnport.model import FileResult
+from bnport.model import FileResult, Options
 from bnport.rules import RuleSet
 
 
@@ -35,14 +35,14 @@ def mentions_batchnorm(data: bytes, ruleset: RuleSet) -> bool:
     return any(token in data for token in ruleset.tokens)
 
 
-def convert_file(path: str, data: bytes, ruleset: RuleSet) -> FileResult:
+def convert_file(path: str, data: bytes, ruleset: RuleSet, options: Options = Options()) -> FileResult:
     result = FileResult(path=path, original=data)
     if not mentions_batchnorm(data, ruleset):
         return result
     try:
-        converted, edits, findings = _convert(data, ruleset)
+        converted, edits, findings = _convert(data, ruleset, options)
         if converted != data:
-            again, more_edits, _ = _convert(converted, ruleset)
+            again, more_edits, _ = _convert(converted, ruleset, options)
             if again != converted or more_edits:
                 raise CannotParse("1:1: internal error: a second pass would change the output again; file left untouched")
     except CannotParse as exc:
@@ -61,7 +61,7 @@ def convert_file(path: str, data: bytes, ruleset: RuleSet) -> FileResult:
     return result
 
 
-def _convert(data: bytes, ruleset: RuleSet):
+def _convert(data: bytes, ruleset: RuleSet, options: Options):
     module = parse(data)
     wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
     metadata = wrapper.resolve_many([ScopeProvider, ParentNodeProvider, PositionProvider])
@@ -71,7 +71,7 @@ def _convert(data: bytes, ruleset: RuleSet):
     if not analysis.changes_anything:
         return data, [], findings
     imports = plan_imports(wrapper.module, metadata[ScopeProvider], analysis.replaced)
-    applier = Applier(analysis, imports, positions)
+    applier = Applier(analysis, imports, positions, comments=options.comments)
     new_module = wrapper.module.visit(applier)
     output = new_module.bytes
     try:

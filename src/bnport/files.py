@@ -1,9 +1,10 @@
 """Which files a run touches, and reading and writing them without ever losing a byte.
 
-Directories are walked for *.py, honouring .gitignore files (the walked directory's own, those
-below it, and those above it up to the repository root) and skipping the directories ruff
-skips by default. Symlinks met during a walk are not followed. Paths named explicitly are taken
-as they are. Writes go to a temporary file beside the target and are renamed over it, only if
+Directories are walked for the configured include globs (*.py, *.pyi, *.ipynb), honouring
+.gitignore files (the walked directory's own, those below it, and those above it up to the
+repository root) and the configured excludes (by default the directories ruff skips). Symlinks
+met during a walk are not followed. Paths named explicitly are taken as they are, unless
+--force-exclude applies the excludes to them too. Writes go to a temporary file beside the target and are renamed over it, only if
 the file still holds the bytes that were converted.
 """
 
@@ -15,26 +16,22 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-DEFAULT_EXCLUDES = frozenset({
-    ".bzr", ".direnv", ".eggs", ".git", ".git-rewrite", ".hg", ".mypy_cache", ".nox", ".pants.d",
-    ".pytype", ".ruff_cache", ".svn", ".tox", ".venv", "__pypackages__", "_build", "buck-out",
-    "dist", "node_modules", "site-packages", "venv", "__pycache__",
-})
-
+from bnport.config import Config
 
 @dataclass(frozen=True)
 class Problem:
     path: str
     message: str
-    status: str = "error"  # "error" fails the run; "skipped" is only reported
+    status: str = "error"  # "error" fails the run; "skipped" is reported; "excluded" is listed with -v
 
 
 class FileError(Exception):
     """A file could not be read or written; the message is one line."""
 
 
-def discover(paths: list[str]) -> tuple[list[str], list[Problem]]:
-    """Files to convert, in a stable order, and the paths that could not be used."""
+def discover(paths: list[str], config: Config | None = None, force_exclude: bool = False) -> tuple[list[str], list[Problem]]:
+    """Files to convert, in a stable order, and the paths that could not be used or were left out."""
+    config = config or Config()
     found: list[str] = []
     problems: list[Problem] = []
     seen: set[str] = set()
@@ -47,13 +44,17 @@ def discover(paths: list[str]) -> tuple[list[str], list[Problem]]:
 
     for given in paths:
         if os.path.isdir(given) and not os.path.islink(given):
-            for path in _walk(Path(given)):
+            for path in _walk(Path(given), config, problems):
                 add(str(path))
         elif os.path.islink(given) and os.path.exists(given):
             # Writing through a link could touch a file outside the paths given.
             problems.append(Problem(given, "is a symlink; not followed (name its target instead)", "skipped"))
         elif os.path.isfile(given):
-            add(given)
+            pattern = _excluded_with_parents(Path(given), config) if force_exclude else None
+            if pattern is not None:
+                problems.append(Problem(given, f"excluded by {pattern!r} (--force-exclude)", "excluded"))
+            else:
+                add(given)
         elif os.path.islink(given):
             problems.append(Problem(given, "is a symlink that resolves to nothing (broken, or a loop)"))
         else:
@@ -61,12 +62,24 @@ def discover(paths: list[str]) -> tuple[list[str], list[Problem]]:
     return found, problems
 
 
-def _walk(root: Path):
+def _excluded_with_parents(path: Path, config: Config) -> str | None:
+    """An exclude pattern matching the file or a directory above it (within the config's root)."""
+    absolute = Path(os.path.abspath(path))
+    for candidate in (absolute, *absolute.parents):
+        pattern = config.excluded(candidate)
+        if pattern is not None:
+            return pattern
+        if candidate == config.root:
+            break
+    return None
+
+
+def _walk(root: Path, config: Config, problems: list[Problem]):
     ignores = _ancestor_ignores(root)
-    yield from _walk_dir(root, ignores)
+    yield from _walk_dir(root, ignores, config, problems)
 
 
-def _walk_dir(directory: Path, ignores: list):
+def _walk_dir(directory: Path, ignores: list, config: Config, problems: list[Problem]):
     spec = _load_gitignore(directory)
     if spec is not None:
         ignores = [*ignores, (directory.resolve(), spec)]
@@ -79,11 +92,26 @@ def _walk_dir(directory: Path, ignores: list):
             continue
         path = Path(entry.path)
         if entry.is_dir():
-            if entry.name in DEFAULT_EXCLUDES or _ignored(path, ignores, is_dir=True):
+            reason = _reason(path, ignores, config, is_dir=True)
+            if reason is not None:
+                problems.append(Problem(entry.path + os.sep, reason, "excluded"))
                 continue
-            yield from _walk_dir(path, ignores)
-        elif entry.name.endswith(".py") and entry.is_file() and not _ignored(path, ignores, is_dir=False):
-            yield path
+            yield from _walk_dir(path, ignores, config, problems)
+        elif entry.is_file() and config.included(path):
+            reason = _reason(path, ignores, config, is_dir=False)
+            if reason is not None:
+                problems.append(Problem(entry.path, reason, "excluded"))
+            else:
+                yield path
+
+
+def _reason(path: Path, ignores: list, config: Config, is_dir: bool) -> str | None:
+    pattern = config.excluded(path)
+    if pattern is not None:
+        return f"excluded by {pattern!r}"
+    if _ignored(path, ignores, is_dir):
+        return "ignored by .gitignore"
+    return None
 
 
 def _ancestor_ignores(root: Path) -> list:

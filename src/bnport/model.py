@@ -6,6 +6,13 @@ from dataclasses import dataclass, field
 
 
 @dataclass(frozen=True)
+class Options:
+    """How a conversion writes its output (from the configuration)."""
+
+    comments: bool = True  # `# bnport: removed ...` above statements that lost arguments
+
+
+@dataclass(frozen=True)
 class Finding:
     line: int  # 1-based
     column: int  # 1-based
@@ -28,7 +35,7 @@ class Edit:
 @dataclass
 class FileResult:
     path: str
-    status: str = "unchanged"  # "changed" | "unchanged" | "error" | "skipped"
+    status: str = "unchanged"  # "changed" | "unchanged" | "error" | "skipped" | "excluded"
     error: str | None = None
     edits: list[Edit] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)

@@ -15,7 +15,7 @@ from bnport.model import FileResult
 def summary(results: list[FileResult]) -> dict:
     statuses = Counter(r.status for r in results)
     return {
-        "files": len(results),
+        "files": len(results) - statuses["excluded"],
         "changed": statuses["changed"],
         "unchanged": statuses["unchanged"] + statuses["skipped"],
         "errors": statuses["error"],
@@ -34,7 +34,7 @@ def approximation_notes(results: list[FileResult], ruleset) -> dict[str, str]:
 def json_document(results: list[FileResult], target: str, with_diff: bool, notes: dict[str, str] | None = None) -> str:
     files = []
     for result in results:
-        if result.status == "unchanged" and not result.findings:
+        if result.status in ("unchanged", "excluded") and not result.findings:
             continue
         entry = result.to_json()
         if with_diff and result.diff is not None:
@@ -75,6 +75,10 @@ def print_text(results: list[FileResult], mode: str, quiet: bool, verbose: bool,
     console = Console(file=stream or sys.stdout, highlight=False, soft_wrap=True)
     severities: Counter = Counter()
     for result in results:
+        if result.status == "excluded":
+            if verbose:
+                console.print(f"skipped {escape(result.path)} ({escape(result.error)})", style="dim")
+            continue
         if result.status in ("error", "skipped"):
             # Parse errors carry their own `line:col: `; other errors follow the path after ": ".
             where = result.error if result.error[:1].isdigit() else f" {result.error}"

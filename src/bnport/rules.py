@@ -174,6 +174,7 @@ class RuleSet:
     directory: Path | None = None  # where it was loaded from; workers load the same rules
     partials: frozenset[str] = frozenset()  # callables whose first argument is a class (functools.partial)
     initializers: dict[str, str] = field(default_factory=dict)  # torch init function -> MindSpore form
+    selection: tuple = ((), ())  # (select, ignore) it was narrowed with; workers narrow the same way
 
     def __post_init__(self):
         names = [*self.by_source, *self.dtypes, *self.partials, *self.initializers]
@@ -222,19 +223,37 @@ def load_rules(directory: Path | None = None) -> RuleSet:
         dtypes.update(loaded.dtypes)
         partials.update(loaded.partials)
         initializers.update(loaded.initializers)
-    by_source: dict[str, tuple[Rule, Api]] = {}
     seen_ids: dict[str, str] = {}
     for rule in rules:
         if rule.id in seen_ids:
             raise RuleError(f"{rule.file}: rule.id: {rule.id} is already defined in {seen_ids[rule.id]}")
         seen_ids[rule.id] = rule.file
+    return _ruleset(tuple(rules), dtypes, directory, frozenset(partials), initializers)
+
+
+@cache
+def load_selected(directory: Path | None, select: tuple[str, ...] = (), ignore: tuple[str, ...] = ()) -> RuleSet:
+    """The rules whose id starts with one of `select` (all when empty) and with none of `ignore`."""
+    ruleset = load_rules(directory)
+    if not select and not ignore:
+        return ruleset
+    kept = tuple(r for r in ruleset.rules
+                 if (not select or any(r.id.startswith(c) for c in select)) and not any(r.id.startswith(c) for c in ignore))
+    result = _ruleset(kept, ruleset.dtypes, ruleset.directory, ruleset.partials, ruleset.initializers)
+    object.__setattr__(result, "selection", (select, ignore))
+    return result
+
+
+def _ruleset(rules: tuple[Rule, ...], dtypes, directory, partials, initializers) -> RuleSet:
+    by_source: dict[str, tuple[Rule, Api]] = {}
+    for rule in rules:
         for api in rule.apis:
             for source in api.sources:
                 if source in by_source:
                     raise RuleError(f"{rule.file}: {rule.id}.apis: {source} is mapped twice")
                 by_source[source] = (rule, api)
     tokens = tuple(sorted({s.rsplit(".", 1)[-1].encode() for s in by_source}))
-    return RuleSet(tuple(rules), by_source, dtypes, tokens, directory, frozenset(partials), initializers)
+    return RuleSet(rules, by_source, dtypes, tokens, directory, partials, initializers)
 
 
 @dataclass

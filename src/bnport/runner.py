@@ -5,34 +5,51 @@ One file's failure, whatever it is, becomes that file's result; the run goes on.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import partial
 
 from bnport.convert import convert_file
 from bnport.files import FileError, discover, read, write_if_unchanged
-from bnport.model import FileResult
+from bnport.config import Config
+from bnport.model import FileResult, Options
 from bnport.output import unified_diff
-from bnport.rules import RuleSet, load_rules
+from bnport.rules import RuleSet, load_selected
 
 
-def run(paths: list[str], ruleset: RuleSet, write: bool, want_diff: bool = False, jobs: int = 1) -> list[FileResult]:
-    files, problems = discover(paths)
+def run(paths: list[str], ruleset: RuleSet, write: bool, want_diff: bool = False, jobs: int = 1,
+        config: Config | None = None, force_exclude: bool = False, options: Options = Options(),
+        progress: Callable[[int], None] | None = None, on_files: Callable[[int], None] | None = None) -> list[FileResult]:
+    """Convert every file under `paths`. `on_files(n)` is told how many files there are, `progress(1)`
+    after each; results come in discovery order whatever `jobs` is."""
+    files, problems = discover(paths, config, force_exclude)
     results = [FileResult(path=p.path, status=p.status, error=p.message) for p in problems]
-    task = partial(_report, ruleset_dir=ruleset.directory, write=write, want_diff=want_diff)
+    if on_files is not None:
+        on_files(len(files))
+    task = partial(_report, ruleset_dir=ruleset.directory, selection=ruleset.selection, write=write,
+                   want_diff=want_diff, options=options)
     if jobs <= 1 or len(files) < 2 * jobs:
-        results.extend(map(task, files))
-        return results
-    from concurrent.futures import ProcessPoolExecutor
+        outcomes = map(task, files)
+    else:
+        from concurrent.futures import ProcessPoolExecutor
 
-    # Chunks, not a future per file; map() keeps discovery order, so output does not depend on jobs.
-    chunk = max(1, len(files) // (jobs * 8))
-    with ProcessPoolExecutor(max_workers=jobs) as pool:
-        results.extend(pool.map(task, files, chunksize=chunk))
+        # Chunks, not a future per file; map() keeps discovery order, so output does not depend on jobs.
+        chunk = max(1, len(files) // (jobs * 8))
+        pool = ProcessPoolExecutor(max_workers=jobs)
+        outcomes = pool.map(task, files, chunksize=chunk)
+    try:
+        for result in outcomes:
+            results.append(result)
+            if progress is not None:
+                progress(1)
+    finally:
+        if jobs > 1 and len(files) >= 2 * jobs:
+            pool.shutdown()
     return results
 
 
-def _report(path: str, ruleset_dir, write: bool, want_diff: bool) -> FileResult:
+def _report(path: str, ruleset_dir, selection, write: bool, want_diff: bool, options: Options) -> FileResult:
     """Convert one path (in this or a worker process) and keep only the report."""
-    result = convert_path(path, load_rules(ruleset_dir), write)
+    result = convert_path(path, load_selected(ruleset_dir, *selection), write, options)
     if want_diff and result.status == "changed":
         result.diff = unified_diff(result)
     # Only the report is kept per file, so memory stays flat however large the tree.
@@ -40,13 +57,13 @@ def _report(path: str, ruleset_dir, write: bool, want_diff: bool) -> FileResult:
     return result
 
 
-def convert_path(path: str, ruleset: RuleSet, write: bool) -> FileResult:
+def convert_path(path: str, ruleset: RuleSet, write: bool, options: Options = Options()) -> FileResult:
     try:
         data = read(path)
     except FileError as exc:
         return FileResult(path=path, status="error", error=str(exc))
     try:
-        result = convert_file(path, data, ruleset)
+        result = convert_file(path, data, ruleset, options)
     except Exception as exc:  # a bug in bnport must not stop the run or touch the file
         return FileResult(path=path, status="error", error=f"internal error: {type(exc).__name__}: {exc}")
     if write and result.status == "changed":

@@ -1,0 +1,144 @@
+"""`[tool.bnport]` in pyproject.toml: where it is found, what it may say, and its errors.
+
+Like ruff, bnport uses the nearest pyproject.toml with a ``[tool.bnport]`` table, searching upward
+from the paths given (their common directory); ``--config FILE`` names one instead and
+``--isolated`` ignores them all. Globs in include / exclude are gitignore-style patterns, read
+relative to the directory of the file that sets them: ``build`` or ``*_pb2.py`` match at any depth,
+``legacy/*.py`` only there. ``exclude`` replaces the default excludes; ``extend-exclude`` adds to them.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+DEFAULT_EXCLUDE = (
+    ".bzr", ".direnv", ".eggs", ".git", ".git-rewrite", ".hg", ".ipynb_checkpoints", ".mypy_cache", ".nox",
+    ".pants.d", ".pytype", ".ruff_cache", ".svn", ".tox", ".venv", "__pypackages__", "_build", "buck-out",
+    "dist", "node_modules", "site-packages", "venv", "__pycache__",
+)
+DEFAULT_INCLUDE = ("*.py", "*.pyi")
+TARGETS = ("mindspore",)
+
+
+class ConfigError(Exception):
+    """`<file>: <key>: <reason>`; the CLI exits 2 with it."""
+
+
+@dataclass(frozen=True)
+class Config:
+    file: Path | None = None  # where it was read from; None: the defaults
+    root: Path = field(default_factory=Path.cwd)  # globs are relative to it
+    target: str = "mindspore"
+    include: tuple[str, ...] = DEFAULT_INCLUDE
+    exclude: tuple[str, ...] = DEFAULT_EXCLUDE
+    extend_exclude: tuple[str, ...] = ()
+    select: tuple[str, ...] = ()  # rule ids or prefixes; empty: every rule
+    ignore: tuple[str, ...] = ()
+    comments: bool = True  # write `# bnport: removed ...` beside dropped arguments
+
+    def describe(self) -> str:
+        source = str(self.file) if self.file else "defaults (no [tool.bnport] found)"
+        return (f"config: {source}; target={self.target}; select={list(self.select) or 'all'}; "
+                f"ignore={list(self.ignore)}; exclude={list(self.exclude)}; extend-exclude={list(self.extend_exclude)}; "
+                f"include={list(self.include)}; comments={self.comments}")
+
+    def excluded(self, path: Path) -> str | None:
+        """The pattern that excludes `path` (a file or directory), if any."""
+        for pattern in (*self.exclude, *self.extend_exclude):
+            if _matcher(pattern).match_file(_relative(path, self.root)):
+                return pattern
+            if path.is_dir() and _matcher(pattern).match_file(_relative(path, self.root) + "/"):
+                return pattern
+        return None
+
+    def included(self, path: Path) -> bool:
+        return any(_matcher(pattern).match_file(_relative(path, self.root)) for pattern in self.include)
+
+
+_KEYS = {"target", "include", "exclude", "extend-exclude", "select", "ignore", "comments"}
+
+
+def find(paths: list[str]) -> Path | None:
+    """The nearest pyproject.toml with a [tool.bnport] table, upward from the paths' common directory."""
+    absolute = [os.path.abspath(p) for p in paths] or [os.getcwd()]
+    start = Path(os.path.commonpath(absolute))
+    if not start.is_dir():
+        start = start.parent
+    for directory in (start, *start.parents):
+        candidate = directory / "pyproject.toml"
+        if candidate.is_file():
+            try:
+                data = tomllib.loads(candidate.read_text(encoding="utf-8"))
+            except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+                raise ConfigError(f"{candidate}: (file): {exc}") from None
+            if "bnport" in data.get("tool", {}):
+                return candidate
+    return None
+
+
+def load(file: Path) -> Config:
+    """[tool.bnport] of a pyproject.toml; any other file (bnport.toml) holds the keys at its top level."""
+    try:
+        data = tomllib.loads(file.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise ConfigError(f"{file}: (file): cannot read: {exc.strerror or exc}") from None
+    except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise ConfigError(f"{file}: (file): {exc}") from None
+    if file.name == "pyproject.toml":
+        table, where = data.get("tool", {}).get("bnport"), "tool.bnport"
+        if not isinstance(table, dict):
+            raise ConfigError(f"{file}: tool.bnport: expected a [tool.bnport] table")
+    else:
+        table, where = data, "(top level)"
+    for key in table:
+        if key not in _KEYS:
+            raise ConfigError(f"{file}: {where}.{key}: unknown key (allowed: {', '.join(sorted(_KEYS))})")
+    config = Config(file=file.resolve(), root=file.resolve().parent)
+    changes = {}
+    for key, value in table.items():
+        name = key.replace("-", "_")
+        if key == "target":
+            if value not in TARGETS:
+                raise ConfigError(f"{file}: {where}.target: expected one of {', '.join(TARGETS)}, got {value!r}")
+            changes[name] = value
+        elif key == "comments":
+            if not isinstance(value, bool):
+                raise ConfigError(f"{file}: {where}.comments: expected true or false, got {value!r}")
+            changes[name] = value
+        else:
+            if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
+                raise ConfigError(f"{file}: {where}.{key}: expected a list of non-empty strings, got {value!r}")
+            changes[name] = tuple(value)
+    return replace(config, **changes)
+
+
+def check_rule_codes(config: Config, rule_ids: list[str]) -> None:
+    """select / ignore entries must name a rule or a prefix of one."""
+    for key in ("select", "ignore"):
+        for code in getattr(config, key):
+            if not any(rule_id.startswith(code) for rule_id in rule_ids):
+                where = f"{config.file}: tool.bnport.{key}" if config.file else f"--{key}"
+                raise ConfigError(f"{where}: {code!r} is not a rule id or prefix (known: {', '.join(rule_ids)})")
+
+
+def _relative(path: Path, root: Path) -> str:
+    resolved = path.resolve() if path.is_absolute() or path.exists() else Path(os.path.abspath(path))
+    try:
+        return resolved.relative_to(root).as_posix()
+    except ValueError:
+        return resolved.name  # outside the root: only basename patterns can match
+
+
+_MATCHERS: dict[str, object] = {}
+
+
+def _matcher(pattern: str):
+    matcher = _MATCHERS.get(pattern)
+    if matcher is None:
+        import pathspec
+
+        matcher = _MATCHERS[pattern] = pathspec.GitIgnoreSpec.from_lines([pattern])
+    return matcher
