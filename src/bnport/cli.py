@@ -11,6 +11,11 @@ import click
 from bnport import __version__
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+PROGRESS_MIN_FILES = 48  # a progress bar only for trees of more than a few dozen files
+
+
+def _codes(value: str | None) -> tuple[str, ...] | None:
+    return None if value is None else tuple(code.strip() for code in value.split(",") if code.strip())
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -21,42 +26,182 @@ def main():
 
 @main.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path())
-@click.option("--to", "target", type=click.Choice(["mindspore"]), default="mindspore", show_default=True,
-              help="Target framework.")
+@click.option("--to", "target", type=click.Choice(["mindspore"]), default=None,
+              help="Target framework (default: the config's target, mindspore).")
 @click.option("--diff", "show_diff", is_flag=True, help="Write nothing; print a unified diff of what would change.")
 @click.option("--check", is_flag=True, help="Write nothing; list what would change and exit 1 if anything would.")
-@click.option("--output-format", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--output-format", type=click.Choice(["text", "json", "github", "sarif"]), default="text", show_default=True)
 @click.option("-q", "--quiet", is_flag=True, help="Print only errors.")
-@click.option("-v", "--verbose", is_flag=True, help="Also list unchanged files.")
+@click.option("-v", "--verbose", is_flag=True, help="Also show the config used, unchanged files and skipped files with the reason.")
 @click.option("-j", "--jobs", type=click.IntRange(min=1), default=None,
               help="Worker processes (default: all cores). Results do not depend on it.")
-def rewrite(paths, target, show_diff, check, output_format, quiet, verbose, jobs):
-    """Rewrite BatchNorm code in PATHS (files or directories) to MindSpore, in place."""
-    from bnport.output import approximation_notes, json_document, print_text
-    from bnport.rules import RuleError, load_rules
+@click.option("--config", "config_file", type=click.Path(dir_okay=False), default=None,
+              help="Read the configuration from this file instead of the nearest pyproject.toml.")
+@click.option("--isolated", is_flag=True, help="Ignore every configuration file.")
+@click.option("--select", default=None, help="Comma-separated rule ids or prefixes to apply (replaces the config's).")
+@click.option("--ignore", default=None, help="Comma-separated rule ids or prefixes to leave out (replaces the config's).")
+@click.option("--extend-exclude", multiple=True, help="Another exclude glob (repeatable).")
+@click.option("--force-exclude", is_flag=True, help="Apply the excludes to paths named explicitly too (for pre-commit).")
+@click.option("--stdin-filename", default=None, help="With PATH '-': the file name stdin stands for (config, excludes, report).")
+def rewrite(paths, target, show_diff, check, output_format, quiet, verbose, jobs, config_file, isolated,
+            select, ignore, extend_exclude, force_exclude, stdin_filename):
+    """Rewrite BatchNorm code in PATHS (files or directories; '-' for stdin) to MindSpore, in place."""
+    from bnport.config import ConfigError, check_rule_codes, resolve
+    from bnport.model import Options
+    from bnport.rules import RuleError, load_rules, load_selected
+
+    if isolated and config_file:
+        _fail("--isolated and --config exclude each other")
+    stdin = paths == ("-",)
+    if "-" in paths and not stdin:
+        _fail("'-' (stdin) cannot be combined with other paths")
+    if stdin_filename is not None and not stdin:
+        _fail("--stdin-filename needs the path '-'")
+    where = [stdin_filename] if stdin and stdin_filename else ([] if stdin else list(paths))
+    try:
+        config = resolve(where, config_file, isolated, _codes(select), _codes(ignore), tuple(extend_exclude))
+        rules_dir = os.environ.get("BNPORT_RULES")  # another rules directory (rule authors, tests)
+        directory = Path(rules_dir) if rules_dir else None
+        check_rule_codes(config, [rule.id for rule in load_rules(directory).rules])
+        ruleset = load_selected(directory, config.select, config.ignore)
+    except ConfigError as exc:
+        _fail(f"invalid configuration: {exc}")
+    except RuleError as exc:
+        _fail(f"invalid rules: {exc}")
+    options = Options(comments=config.comments)
+    target = target or config.target
+    mode = "diff" if show_diff else "check" if check else "write"
+    if stdin:
+        sys.exit(_rewrite_stdin(stdin_filename or "-", mode, output_format, quiet, verbose, ruleset, config,
+                                options, force_exclude, target))
+    if verbose and not quiet and output_format == "text":
+        click.echo(config.describe(), err=True)
+
     from bnport.runner import run
 
-    try:
-        # BNPORT_RULES points at another rules directory (for rule authors and tests).
-        rules_dir = os.environ.get("BNPORT_RULES")
-        ruleset = load_rules(Path(rules_dir) if rules_dir else None)
-    except RuleError as exc:
-        click.echo(f"bnport: invalid rules: {exc}", err=True)
-        sys.exit(EXIT_ERROR)
-    mode = "diff" if show_diff else "check" if check else "write"
     jobs = jobs or os.cpu_count() or 1
-    results = run(list(paths), ruleset, write=mode == "write", want_diff=show_diff, jobs=jobs)
+    with _progress(enabled=output_format == "text" and not quiet) as (on_files, advance):
+        results = run(list(paths), ruleset, write=mode == "write", want_diff=show_diff, jobs=jobs, config=config,
+                      force_exclude=force_exclude, options=options, progress=advance, on_files=on_files,
+                      keep_text=output_format == "sarif")
+    _report(results, mode, output_format, quiet, verbose, ruleset, target, show_diff)
+    sys.exit(exit_code(results, mode))
 
+
+def _report(results, mode, output_format, quiet, verbose, ruleset, target, show_diff, stream=None):
+    from bnport.output import approximation_notes, github_lines, json_document, print_text, sarif_document
+
+    stream = stream or sys.stdout
     notes = approximation_notes(results, ruleset)
     if output_format == "json":
-        click.echo(json_document(results, target, with_diff=show_diff, notes=notes))
+        stream.write(json_document(results, target, with_diff=show_diff, notes=notes) + "\n")
+    elif output_format == "github":
+        for line in github_lines(results, mode):
+            stream.write(line + "\n")
+    elif output_format == "sarif":
+        stream.write(sarif_document(results, ruleset, __version__) + "\n")
     else:
-        if show_diff:
+        if show_diff and stream is sys.stdout:
             for result in results:
                 if result.diff is not None:
                     sys.stdout.write(result.diff)
-        print_text(results, mode, quiet, verbose, stream=sys.stderr if show_diff else sys.stdout, notes=notes)
-    sys.exit(exit_code(results, mode))
+            stream = sys.stderr
+        print_text(results, mode, quiet, verbose, stream=stream, notes=notes)
+
+
+def _rewrite_stdin(name, mode, output_format, quiet, verbose, ruleset, config, options, force_exclude, target) -> int:
+    """Source on stdin; the rewritten source (or the diff) on stdout; the report on stderr."""
+    from bnport.convert import convert_file
+    from bnport.files import excluded_path
+    from bnport.model import FileResult
+    from bnport.output import unified_diff
+
+    data = sys.stdin.buffer.read()
+    if verbose and not quiet and output_format == "text":
+        click.echo(config.describe(), err=True)
+    if force_exclude and name != "-" and excluded_path(name, config) is not None:
+        if mode == "write":
+            sys.stdout.buffer.write(data)
+        return EXIT_OK
+    try:
+        result = convert_file(name, data, ruleset, options)
+    except Exception as exc:  # a bug in bnport must not lose the user's buffer
+        result = FileResult(path=name, status="error", error=f"internal error: {type(exc).__name__}: {exc}", original=data)
+    if mode == "write":
+        sys.stdout.buffer.write(result.converted if result.status == "changed" else data)
+        sys.stdout.flush()
+    elif mode == "diff" and result.status == "changed":
+        sys.stdout.write(unified_diff(result))
+    _report([result], mode, output_format, quiet, verbose, ruleset, target, False, stream=sys.stderr)
+    return exit_code([result], mode)
+
+
+class _progress:
+    """A rich progress bar on stderr for trees of more than a few dozen files, when stderr is a terminal."""
+
+    def __init__(self, enabled: bool):
+        self.enabled = enabled and sys.stderr.isatty()
+        self.bar = None
+        self.task = None
+
+    def __enter__(self):
+        return self._on_files, self._advance
+
+    def _on_files(self, count: int):
+        if self.enabled and count > PROGRESS_MIN_FILES:
+            from rich.console import Console
+            from rich.progress import Progress
+
+            self.bar = Progress(console=Console(stderr=True), transient=True)
+            self.bar.start()
+            self.task = self.bar.add_task("converting", total=count)
+
+    def _advance(self, step: int):
+        if self.bar is not None:
+            self.bar.advance(self.task, step)
+
+    def __exit__(self, *exc):
+        if self.bar is not None:
+            self.bar.stop()
+        return False
+
+
+@main.command("rules")
+def rules_command():
+    """List every rule: id, source API, target and fix safety."""
+    from rich.console import Console
+
+    from bnport.catalogue import rules_table
+
+    Console().print(rules_table(_ruleset()))
+
+
+@main.command("explain")
+@click.argument("rule_id")
+def explain_command(rule_id):
+    """Show one rule's documentation: what it does, why, an example, and its fix safety."""
+    from bnport.catalogue import explain
+
+    ruleset = _ruleset()
+    matches = [rule for rule in ruleset.rules if rule.id.upper() == rule_id.upper()]
+    if not matches:
+        _fail(f"unknown rule {rule_id!r} (known: {', '.join(r.id for r in ruleset.rules)})")
+    click.echo(explain(matches[0]), nl=False)
+
+
+def _ruleset():
+    from bnport.rules import RuleError, load_rules
+
+    rules_dir = os.environ.get("BNPORT_RULES")
+    try:
+        return load_rules(Path(rules_dir) if rules_dir else None)
+    except RuleError as exc:
+        _fail(f"invalid rules: {exc}")
+
+
+def _fail(message: str):
+    click.echo(f"bnport: {message}", err=True)
+    sys.exit(EXIT_ERROR)
 
 
 def exit_code(results, mode: str) -> int:

@@ -142,3 +142,23 @@ def _matcher(pattern: str):
 
         matcher = _MATCHERS[pattern] = pathspec.GitIgnoreSpec.from_lines([pattern])
     return matcher
+
+
+def resolve(paths: list[str], config_file: str | None, isolated: bool, select: tuple[str, ...] | None,
+            ignore: tuple[str, ...] | None, extend_exclude: tuple[str, ...]) -> Config:
+    """Command-line flags over --config FILE over the nearest [tool.bnport] over the defaults."""
+    if isolated:
+        config = Config()
+    elif config_file is not None:
+        config = load(Path(config_file))
+    else:
+        found = find(paths)
+        config = load(found) if found is not None else Config()
+    changes: dict = {}
+    if select is not None:
+        changes["select"] = select
+    if ignore is not None:
+        changes["ignore"] = ignore
+    if extend_exclude:
+        changes["extend_exclude"] = config.extend_exclude + extend_exclude
+    return replace(config, **changes)

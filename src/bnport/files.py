@@ -62,6 +62,11 @@ def discover(paths: list[str], config: Config | None = None, force_exclude: bool
     return found, problems
 
 
+def excluded_path(path: str, config: Config) -> str | None:
+    """The exclude pattern that applies to an explicitly named path (--force-exclude), if any."""
+    return _excluded_with_parents(Path(path), config)
+
+
 def _excluded_with_parents(path: Path, config: Config) -> str | None:
     """An exclude pattern matching the file or a directory above it (within the config's root)."""
     absolute = Path(os.path.abspath(path))

@@ -115,3 +115,92 @@ def print_text(results: list[FileResult], mode: str, quiet: bool, verbose: bool,
 
 def _plural(count: int, noun: str) -> str:
     return f"{count} {noun}{'' if count == 1 else 's'}"
+
+
+_GITHUB_LEVELS = {"error": "error", "warning": "warning", "info": "notice"}
+
+
+def github_lines(results: list[FileResult], mode: str) -> list[str]:
+    """GitHub Actions workflow commands: one annotation per finding, failed file and file to rewrite."""
+    lines = []
+    for result in results:
+        path = _escape_property(result.path)
+        if result.status == "error":
+            lines.append(f"::error file={path},title=bnport::{_escape_data(result.error or '')}")
+        for finding in result.findings:
+            level = _GITHUB_LEVELS[finding.severity]
+            lines.append(f"::{level} file={path},line={finding.line},col={finding.column},"
+                         f"title={_escape_property('bnport ' + finding.rule)}::{_escape_data(finding.message)}")
+        if result.status == "changed":
+            verb = "rewrote" if mode == "write" else "would rewrite"
+            lines.append(f"::notice file={path},title=bnport::{verb} this file ({_plural(len(result.edits), 'edit')})")
+    return lines
+
+
+def _escape_data(text: str) -> str:
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _escape_property(text: str) -> str:
+    return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+_SARIF_LEVELS = {"error": "error", "warning": "warning", "info": "note"}
+SARIF_SCHEMA = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
+
+
+def sarif_document(results: list[FileResult], ruleset, version: str) -> str:
+    """SARIF 2.1.0: a result per finding; a file bnport rewrites carries the rewrite as a fix."""
+    rules = [{
+        "id": rule.id,
+        "name": rule.id,
+        "shortDescription": {"text": rule.title},
+        "fullDescription": {"text": " ".join(rule.why.split())},
+        "properties": {"safety": rule.safety},
+    } for rule in ruleset.rules]
+    index = {rule["id"]: i for i, rule in enumerate(rules)}
+    sarif_results = []
+    for result in results:
+        location = {"physicalLocation": {"artifactLocation": {"uri": _uri(result.path)}}}
+        if result.status == "error":
+            sarif_results.append({"level": "error", "message": {"text": result.error or "error"}, "locations": [location]})
+        for finding in result.findings:
+            region = {"startLine": finding.line, "startColumn": finding.column}
+            sarif_results.append({
+                "ruleId": finding.rule, "ruleIndex": index.get(finding.rule, -1),
+                "level": _SARIF_LEVELS[finding.severity], "message": {"text": finding.message},
+                "locations": [{"physicalLocation": {**location["physicalLocation"], "region": region}}],
+            })
+        if result.status == "changed" and result.original is not None and result.converted is not None:
+            first = result.edits[0]
+            original, converted = _text(result.original), _text(result.converted)
+            sarif_results.append({
+                "ruleId": first.rule, "ruleIndex": index.get(first.rule, -1), "level": "warning",
+                "message": {"text": f"bnport rewrites this file for MindSpore ({_plural(len(result.edits), 'edit')})"},
+                "locations": [{"physicalLocation": {**location["physicalLocation"],
+                                                    "region": {"startLine": first.line, "startColumn": first.column}}}],
+                "fixes": [{
+                    "description": {"text": "the file as bnport rewrites it"},
+                    "artifactChanges": [{
+                        "artifactLocation": {"uri": _uri(result.path)},
+                        "replacements": [{"deletedRegion": {"charOffset": 0, "charLength": len(original)},
+                                          "insertedContent": {"text": converted}}],
+                    }],
+                }],
+            })
+    document = {
+        "$schema": SARIF_SCHEMA,
+        "version": "2.1.0",
+        "runs": [{
+            "tool": {"driver": {"name": "bnport", "version": version, "rules": rules}},
+            "columnKind": "unicodeCodePoints",
+            "results": sarif_results,
+        }],
+    }
+    return json.dumps(document, indent=2)
+
+
+def _uri(path: str) -> str:
+    from pathlib import PurePath
+
+    return PurePath(path).as_posix()

@@ -18,7 +18,8 @@ from bnport.rules import RuleSet, load_selected
 
 def run(paths: list[str], ruleset: RuleSet, write: bool, want_diff: bool = False, jobs: int = 1,
         config: Config | None = None, force_exclude: bool = False, options: Options = Options(),
-        progress: Callable[[int], None] | None = None, on_files: Callable[[int], None] | None = None) -> list[FileResult]:
+        progress: Callable[[int], None] | None = None, on_files: Callable[[int], None] | None = None,
+        keep_text: bool = False) -> list[FileResult]:
     """Convert every file under `paths`. `on_files(n)` is told how many files there are, `progress(1)`
     after each; results come in discovery order whatever `jobs` is."""
     files, problems = discover(paths, config, force_exclude)
@@ -26,7 +27,7 @@ def run(paths: list[str], ruleset: RuleSet, write: bool, want_diff: bool = False
     if on_files is not None:
         on_files(len(files))
     task = partial(_report, ruleset_dir=ruleset.directory, selection=ruleset.selection, write=write,
-                   want_diff=want_diff, options=options)
+                   want_diff=want_diff, options=options, keep_text=keep_text)
     if jobs <= 1 or len(files) < 2 * jobs:
         outcomes = map(task, files)
     else:
@@ -47,13 +48,15 @@ def run(paths: list[str], ruleset: RuleSet, write: bool, want_diff: bool = False
     return results
 
 
-def _report(path: str, ruleset_dir, selection, write: bool, want_diff: bool, options: Options) -> FileResult:
+def _report(path: str, ruleset_dir, selection, write: bool, want_diff: bool, options: Options,
+            keep_text: bool = False) -> FileResult:
     """Convert one path (in this or a worker process) and keep only the report."""
     result = convert_path(path, load_selected(ruleset_dir, *selection), write, options)
     if want_diff and result.status == "changed":
         result.diff = unified_diff(result)
-    # Only the report is kept per file, so memory stays flat however large the tree.
-    result.original = result.converted = None
+    # Only the report is kept per file (unless a fix must carry the text), so memory stays flat.
+    if not (keep_text and result.status == "changed"):
+        result.original = result.converted = None
     return result
 
 

@@ -1,0 +1,83 @@
+"""`bnport rules` and `bnport explain ID`: the rule catalogue, generated from the rule data."""
+
+from __future__ import annotations
+
+from bnport.rules import Rule, RuleSet
+
+SAFETY_TEXT = {
+    "exact": "exact: the converted layer computes the same numbers (checked by running both frameworks)",
+    "approximate": "approximate: the edit is made and marked approximate in the report",
+    "report-only": "report-only: nothing is rewritten; each use is reported",
+}
+
+
+def rules_table(ruleset: RuleSet):
+    from rich.table import Table
+
+    table = Table(title="bnport rules", show_lines=False)
+    for column in ("id", "source API", "target", "safety"):
+        table.add_column(column, overflow="fold")
+    for rule in ruleset.rules:
+        table.add_row(rule.id, "\n".join(_sources(rule)), "\n".join(_targets(rule)) or "(none)", rule.safety)
+    return table
+
+
+def explain(rule: Rule) -> str:
+    """What the rule does, why, an example, and how safe its edit is (markdown-ish plain text)."""
+    lines = [f"{rule.id}: {rule.title}", "", "Source APIs:"]
+    lines += [f"  {source}" for source in _sources(rule, every=True)]
+    targets = _targets(rule)
+    lines += ["", "Target:" if targets else "Target: none (report-only)"] + [f"  {t}" for t in targets]
+    lines += ["", "Why:", *("  " + line for line in rule.why.splitlines())]
+    if rule.report:
+        lines += ["", "Finding:", f"  {rule.report}"]
+    arguments = [f"  {name}: {_argument(spec)}" for name, spec in rule.args.items()]
+    if arguments:
+        lines += ["", "Arguments:", *arguments]
+    lines += ["", f"Fix safety: {SAFETY_TEXT[rule.safety]}"]
+    if rule.approximate:
+        lines += ["  " + " ".join(rule.approximate.split())]
+    for number, example in enumerate(rule.examples, 1):
+        lines += ["", f"Example {number}, before:", *_indented(example.before), "after:", *_indented(example.after)]
+    return "\n".join(lines) + "\n"
+
+
+def _sources(rule: Rule, every: bool = False) -> list[str]:
+    """Source names; without `every`, one spelling per class (the shortest module path)."""
+    names = [s for api in rule.apis for s in api.sources]
+    if every:
+        return names
+    shortest: dict[str, str] = {}
+    for name in names:
+        last = name.rsplit(".", 1)[-1]
+        if last not in shortest or len(name) < len(shortest[last]):
+            shortest[last] = name
+    return list(shortest.values())
+
+
+def _targets(rule: Rule) -> list[str]:
+    targets = [api.target for api in rule.apis if api.target] + [v.target for v in rule.variants.values() if v.target]
+    return list(dict.fromkeys(targets))
+
+
+def _argument(spec) -> str:
+    parts = []
+    if spec.to:
+        parts.append(f"-> {spec.to}" + (f" (1 - value)" if spec.transform == "one_minus" else "")
+                     + (f", written out as {spec.default} when not given" if spec.default else ""))
+    if spec.drop:
+        parts.append(f"removed and reported: {spec.drop}")
+    for literal, action in spec.values.items():
+        if action.kind == "to":
+            parts.append(f"{literal} -> {action.to}={action.value}")
+        elif action.kind == "target":
+            parts.append(f"{literal} -> builds the {action.target} variant")
+        else:
+            parts.append(f"{literal}: {action.kind} ({action.message})")
+    if spec.otherwise:
+        parts.append(f"otherwise -> {spec.otherwise.to}={spec.otherwise.template}")
+    return "; ".join(parts)
+
+
+def _indented(code: str) -> list[str]:
+    return ["    " + line for line in code.strip("\n").splitlines()]
