@@ -1,0 +1,183 @@
+"""Issue 5: configuration, stdin, CI output formats, the rule catalogue, --jobs independence."""
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import jsonschema
+import pytest
+from click.testing import CliRunner
+
+from bnport.cli import main
+
+TORCH = "import torch.nn as nn\n\nbn = nn.BatchNorm2d(64, momentum=0.01, device='cpu')\n"
+KERAS = "from keras import layers\nx = layers.Conv2D(8, 3)(x)\nx = layers.BatchNormalization(axis=1)(x)\n"
+SCHEMA = Path(__file__).resolve().parent / "data" / "sarif-schema-2.1.0.json"
+
+
+def bnport(*args, stdin=None):
+    result = CliRunner().invoke(main, [*map(str, args)], input=stdin)
+    return result.exit_code, result.stdout, result.stderr
+
+
+@pytest.fixture
+def project(tmp_path):
+    (tmp_path / "pyproject.toml").write_text("[project]\nname = 'x'\n\n[tool.bnport]\nignore = ['KBN']\n")
+    (tmp_path / "src").mkdir()
+    (tmp_path / "src" / "model.py").write_text(TORCH)
+    (tmp_path / "src" / "keras_model.py").write_text(KERAS)
+    (tmp_path / "src" / "legacy").mkdir()
+    (tmp_path / "src" / "legacy" / "old.py").write_text(TORCH)
+    return tmp_path
+
+
+# -- configuration --
+
+def test_nearest_pyproject_applies_and_flags_override_it(project):
+    code, out, _ = bnport("rewrite", "--check", project / "src")
+    assert "would rewrite" in out and "keras_model.py" not in out  # ignore = ['KBN'] from pyproject
+    code, out, _ = bnport("rewrite", "--check", "--ignore", "", project / "src")
+    assert "keras_model.py" in out  # the flag replaces the config's list
+    code, out, _ = bnport("rewrite", "--check", "--isolated", project / "src")
+    assert "keras_model.py" in out  # --isolated: no config at all
+
+
+def test_config_file_flag_wins_over_the_nearest_pyproject(project, tmp_path_factory):
+    other = tmp_path_factory.mktemp("conf") / "bnport.toml"
+    other.write_text("select = ['KBN']\nextend-exclude = ['legacy']\ncomments = false\n")
+    code, out, _ = bnport("rewrite", "--check", "--config", other, "-v", project / "src")
+    rewritten = [line for line in out.splitlines() if line.startswith("would rewrite")]
+    assert len(rewritten) == 1 and rewritten[0].startswith(f"would rewrite {project / 'src' / 'keras_model.py'}")
+
+
+def test_excludes_and_extend_exclude(project):
+    (project / "pyproject.toml").write_text("[tool.bnport]\nextend-exclude = ['legacy']\n")
+    code, out, err = bnport("rewrite", "--check", "-v", project / "src")
+    assert "old.py" not in out.split("skipped")[0]
+    assert "excluded by 'legacy'" in out
+    assert "config: " in err and "pyproject.toml" in err
+
+
+def test_explicit_paths_ignore_excludes_unless_forced(project):
+    (project / "pyproject.toml").write_text("[tool.bnport]\nextend-exclude = ['legacy']\n")
+    old = project / "src" / "legacy" / "old.py"
+    code, out, _ = bnport("rewrite", "--check", old)
+    assert code == 1 and "would rewrite" in out
+    code, out, _ = bnport("rewrite", "--check", "--force-exclude", old)
+    assert code == 0 and "would rewrite" not in out
+
+
+def test_comments_false_writes_no_removal_comment(project):
+    (project / "pyproject.toml").write_text("[tool.bnport]\ncomments = false\n")
+    bnport("rewrite", project / "src" / "model.py")
+    assert "# bnport" not in (project / "src" / "model.py").read_text()
+
+
+@pytest.mark.parametrize("table, message", [
+    ("colour = 'red'", "tool.bnport.colour: unknown key"),
+    ("select = 'TBN'", "tool.bnport.select: expected a list"),
+    ("select = ['XBN']", "tool.bnport.select: 'XBN' is not a rule id or prefix"),
+    ("comments = 'no'", "tool.bnport.comments: expected true or false"),
+    ("target = 'paddle'", "tool.bnport.target: expected one of mindspore"),
+])
+def test_bad_config_is_one_error_naming_key_and_file_exit_2(project, table, message):
+    (project / "pyproject.toml").write_text(f"[tool.bnport]\n{table}\n")
+    before = (project / "src" / "model.py").read_bytes()
+    code, out, err = bnport("rewrite", project / "src")
+    assert code == 2 and message in err and str(project / "pyproject.toml") in err
+    assert (project / "src" / "model.py").read_bytes() == before
+
+
+# -- stdin --
+
+def test_stdin_writes_source_to_stdout_and_report_to_stderr(project):
+    code, out, err = bnport("rewrite", "-", "--stdin-filename", project / "src" / "model.py", stdin=TORCH)
+    assert code == 0
+    assert out.startswith("import mindspore\n") and "momentum=0.99" in out
+    assert "rewrote" in err and "1 edit" in err
+
+
+def test_stdin_config_and_excludes_resolve_against_the_filename(project):
+    code, out, _ = bnport("rewrite", "-", "--stdin-filename", project / "src" / "keras_model.py", stdin=KERAS)
+    assert out == KERAS  # ignore = ['KBN'] in the pyproject above that path
+    (project / "pyproject.toml").write_text("[tool.bnport]\nextend-exclude = ['legacy']\n")
+    code, out, _ = bnport("rewrite", "-", "--force-exclude", "--stdin-filename", project / "src" / "legacy" / "old.py", stdin=TORCH)
+    assert code == 0 and out == TORCH
+
+
+def test_stdin_check_and_diff(project):
+    code, out, err = bnport("rewrite", "-", "--check", "--stdin-filename", "m.py", stdin=TORCH)
+    assert code == 1 and out == ""
+    code, out, err = bnport("rewrite", "-", "--diff", "--stdin-filename", "m.py", stdin=TORCH)
+    assert code == 1 and "+bn = mindspore.nn.BatchNorm2d(64, momentum=0.99)" in out
+
+
+def test_stdin_that_does_not_parse_comes_back_unchanged():
+    code, out, err = bnport("rewrite", "-", "--stdin-filename", "m.py", stdin="def (:\n  BatchNorm2d\n")
+    assert code == 1 and out == "def (:\n  BatchNorm2d\n" and "cannot parse" in err
+
+
+# -- CI formats --
+
+def test_github_format_annotates_findings_and_files(project):
+    code, out, _ = bnport("rewrite", "--check", "--output-format", "github", "--isolated", project / "src")
+    lines = out.splitlines()
+    assert any(line.startswith(f"::notice file={project / 'src' / 'model.py'},line=3,col=") and "title=bnport TBN001::removed device" in line
+               for line in lines)
+    assert any(line.startswith("::notice file=") and "title=bnport KBN001::removed axis=1" in line for line in lines)
+    assert any(line.startswith("::notice file=") and "would rewrite this file" in line for line in lines)
+
+
+def test_sarif_is_valid_2_1_0_and_carries_the_rewrite_as_a_fix(project):
+    code, out, _ = bnport("rewrite", "--check", "--output-format", "sarif", "--isolated", project / "src")
+    document = json.loads(out)
+    jsonschema.validate(document, json.loads(SCHEMA.read_text()))
+    results = document["runs"][0]["results"]
+    fixes = [r for r in results if "fixes" in r]
+    assert len(fixes) == 3
+    model = next(f for f in fixes if f["locations"][0]["physicalLocation"]["artifactLocation"]["uri"].endswith("src/model.py"))
+    replacement = model["fixes"][0]["artifactChanges"][0]["replacements"][0]
+    assert replacement["deletedRegion"] == {"charOffset": 0, "charLength": len(TORCH)}
+    assert replacement["insertedContent"]["text"].startswith("import mindspore\n")
+    rule_ids = [rule["id"] for rule in document["runs"][0]["tool"]["driver"]["rules"]]
+    assert all(r["ruleId"] in rule_ids for r in results if "ruleId" in r)
+
+
+# -- catalogue --
+
+def test_rules_lists_every_rule_with_safety():
+    code, out, _ = bnport("rules")
+    assert code == 0
+    for rule_id in ("TBN001", "TBN004", "KBN001", "KBN003"):
+        assert rule_id in out
+    assert "exact" in out and "approximate" in out and "report-only" in out
+
+
+def test_explain_shows_what_why_example_and_safety():
+    code, out, _ = bnport("explain", "tbn001")
+    assert code == 0
+    assert out.startswith("TBN001: torch.nn.BatchNorm1d/2d/3d -> mindspore.nn.BatchNorm1d/2d/3d")
+    for part in ("Why:", "Arguments:", "momentum: -> momentum (1 - value)", "Fix safety: exact", "Example 1, before:"):
+        assert part in out
+    code, _, err = bnport("explain", "XBN999")
+    assert code == 2 and "unknown rule" in err
+
+
+# -- jobs --
+
+def test_results_and_order_do_not_depend_on_jobs(tmp_path):
+    for i in range(30):
+        (tmp_path / f"m{i:02d}.py").write_text(TORCH if i % 3 else KERAS)
+    outputs = []
+    for jobs in ("1", "2"):
+        code, out, _ = bnport("rewrite", "--check", "--output-format", "json", "--jobs", jobs, tmp_path)
+        outputs.append(out)
+    assert outputs[0] == outputs[1]
+    assert json.loads(outputs[0])["summary"]["changed"] == 30
+
+
+def test_version_does_not_import_libcst_or_rich():
+    code = "import sys; from bnport.cli import main\ntry:\n    main(['--version'])\nexcept SystemExit:\n    pass\nprint('libcst' in sys.modules, 'rich' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip().endswith("False False")
