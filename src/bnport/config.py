@@ -19,7 +19,7 @@ DEFAULT_EXCLUDE = (
     ".pants.d", ".pytype", ".ruff_cache", ".svn", ".tox", ".venv", "__pypackages__", "_build", "buck-out",
     "dist", "node_modules", "site-packages", "venv", "__pycache__",
 )
-DEFAULT_INCLUDE = ("*.py", "*.pyi")
+DEFAULT_INCLUDE = ("*.py", "*.pyi", "*.ipynb")
 TARGETS = ("mindspore",)
 
 

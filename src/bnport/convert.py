@@ -23,6 +23,7 @@ from bnport.analysis import analyse
 from bnport.applier import Applier
 from bnport.imports import plan_imports
 from bnport.model import FileResult, Options
+from bnport.notebook import convert_notebook
 from bnport.rules import RuleSet
 
 
@@ -36,6 +37,13 @@ def mentions_batchnorm(data: bytes, ruleset: RuleSet) -> bool:
 
 
 def convert_file(path: str, data: bytes, ruleset: RuleSet, options: Options = Options()) -> FileResult:
+    if path.endswith(".ipynb"):
+        return convert_notebook(path, data, ruleset, options,
+                                lambda name, source: convert_python(name, source, ruleset, options))
+    return convert_python(path, data, ruleset, options)
+
+
+def convert_python(path: str, data: bytes, ruleset: RuleSet, options: Options = Options()) -> FileResult:
     result = FileResult(path=path, original=data)
     if not mentions_batchnorm(data, ruleset):
         return result

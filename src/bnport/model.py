@@ -20,6 +20,7 @@ class Finding:
     severity: str  # "error" | "warning" | "info"
     message: str
     argument: str | None = None
+    cell: int | None = None  # in a notebook: the cell's position (1-based); line is within the cell
 
 
 @dataclass(frozen=True)
@@ -30,6 +31,7 @@ class Edit:
     source: str  # the original code of the edited node
     target: str  # what it became
     safety: str = "exact"  # "exact" | "approximate": the rule's safety
+    cell: int | None = None  # in a notebook: the cell's position (1-based)
 
 
 @dataclass
@@ -48,9 +50,10 @@ class FileResult:
             "path": self.path,
             "status": self.status,
             "error": self.error,
-            "edits": [e.__dict__ for e in self.edits],
+            "edits": [{k: v for k, v in e.__dict__.items() if k != "cell" or v is not None} for e in self.edits],
             "findings": [
                 {k: getattr(f, k) for k in ("line", "column", "rule", "severity", "argument", "message")}
+                | ({"cell": f.cell} if f.cell is not None else {})
                 for f in self.findings
             ],
         }

@@ -89,7 +89,7 @@ def print_text(results: list[FileResult], mode: str, quiet: bool, verbose: bool,
             if quiet and finding.severity != "error":
                 continue
             console.print(
-                f"[bold]{escape(result.path)}[/]:{finding.line}:{finding.column}: {finding.rule} "
+                f"[bold]{escape(result.path)}[/]:{_cell(finding)}{finding.line}:{finding.column}: {finding.rule} "
                 f"[{_STYLES[finding.severity]}]{finding.severity}[/]: {escape(finding.message)}"
             )
         if result.status == "changed" and not quiet:
@@ -113,6 +113,10 @@ def print_text(results: list[FileResult], mode: str, quiet: bool, verbose: bool,
         console.print(f"approximate ({rule_id}): {escape(' '.join(why.split()))}", style="yellow")
 
 
+def _cell(finding) -> str:
+    return f"cell {finding.cell}:" if finding.cell is not None else ""
+
+
 def _plural(count: int, noun: str) -> str:
     return f"{count} {noun}{'' if count == 1 else 's'}"
 
@@ -129,8 +133,9 @@ def github_lines(results: list[FileResult], mode: str) -> list[str]:
             lines.append(f"::error file={path},title=bnport::{_escape_data(result.error or '')}")
         for finding in result.findings:
             level = _GITHUB_LEVELS[finding.severity]
+            title = _escape_property(f"bnport {finding.rule}" + (f" (cell {finding.cell})" if finding.cell else ""))
             lines.append(f"::{level} file={path},line={finding.line},col={finding.column},"
-                         f"title={_escape_property('bnport ' + finding.rule)}::{_escape_data(finding.message)}")
+                         f"title={title}::{_escape_data(finding.message)}")
         if result.status == "changed":
             verb = "rewrote" if mode == "write" else "would rewrite"
             lines.append(f"::notice file={path},title=bnport::{verb} this file ({_plural(len(result.edits), 'edit')})")

@@ -1,0 +1,75 @@
+"""Notebooks: code cells rewritten, magics and shell lines kept, outputs and layout untouched."""
+
+import json
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from bnport.cli import main
+from bnport.convert import convert_file
+from bnport.rules import load_rules
+
+FIXTURE = Path(__file__).resolve().parent.parent / "fixtures" / "notebooks" / "training"
+
+
+def convert(data: bytes, path="nb.ipynb"):
+    return convert_file(path, data, load_rules())
+
+
+def test_notebook_is_rewritten_byte_for_byte_as_expected():
+    result = convert((FIXTURE / "before.ipynb").read_bytes())
+    assert result.status == "changed"
+    assert result.converted == (FIXTURE / "after.ipynb").read_bytes()
+    got = [f"cell {f.cell}:{f.line}:{f.column} {f.rule} {f.severity}" for f in result.findings]
+    assert got == (FIXTURE / "findings.txt").read_text().splitlines()
+
+
+def test_outputs_metadata_markdown_and_magics_are_untouched():
+    before = json.loads((FIXTURE / "before.ipynb").read_text(encoding="utf-8"))
+    after = json.loads((FIXTURE / "after.ipynb").read_text(encoding="utf-8"))
+    assert after["metadata"] == before["metadata"]
+    for old, new in zip(before["cells"], after["cells"], strict=True):
+        assert {k: v for k, v in old.items() if k != "source"} == {k: v for k, v in new.items() if k != "source"}
+    assert after["cells"][0] == before["cells"][0]  # markdown
+    assert after["cells"][3] == before["cells"][3]  # %%bash cell magic
+    magic_lines = [line for cell in before["cells"] for line in cell["source"] if line.lstrip()[:1] in "%!" or "?" in line]
+    after_lines = [line for cell in after["cells"] for line in cell["source"]]
+    assert all(line in after_lines for line in magic_lines)
+
+
+def test_second_run_changes_nothing():
+    result = convert((FIXTURE / "after.ipynb").read_bytes())
+    assert result.status == "unchanged" and result.edits == []
+
+
+def test_invalid_json_is_one_line_and_untouched(tmp_path):
+    notebook = tmp_path / "broken.ipynb"
+    notebook.write_text('{"cells": [ nn.BatchNorm2d(3)')
+    result = CliRunner().invoke(main, ["rewrite", str(notebook)])
+    lines = [line for line in result.stdout.splitlines() if "broken.ipynb" in line]
+    assert result.exit_code == 1 and len(lines) == 1 and "not a valid notebook" in lines[0]
+    assert notebook.read_text() == '{"cells": [ nn.BatchNorm2d(3)'
+
+
+def test_layout_that_cannot_be_reproduced_is_left_untouched():
+    data = b'{"cells": [{"cell_type": "code", "source": "import torch.nn as nn\\nnn.BatchNorm2d(3)"}],   "nbformat": 4}'
+    result = convert(data)
+    assert result.status == "error" and "cannot be written back" in result.error
+
+
+def test_compact_and_ascii_escaped_notebooks_keep_their_layout():
+    cells = [{"cell_type": "code", "metadata": {}, "source": ["import torch.nn as nn\n", "bn = nn.BatchNorm2d(3)  # é\n"]}]
+    for data in (json.dumps({"cells": cells}, separators=(",", ":")).encode(),
+                 json.dumps({"cells": cells}, indent=2, ensure_ascii=True).encode()):
+        result = convert(data)
+        assert result.status == "changed"
+        text = result.converted.decode()
+        assert ("\n" in text) == (b"\n" in data) and ("\\u00e9" in text) == (b"\\u00e9" in data)
+        assert json.loads(text)["cells"][0]["source"][-1] == "bn = mindspore.nn.BatchNorm2d(3)  # é\n"
+
+
+def test_a_syntax_error_names_the_cell():
+    cells = [{"cell_type": "code", "metadata": {}, "source": "import torch.nn as nn"},
+             {"cell_type": "code", "metadata": {}, "source": "x = (\nnn.BatchNorm2d(3"}]
+    result = convert(json.dumps({"cells": cells}, indent=1).encode())
+    assert result.status == "error" and result.error.startswith("cell 2:")

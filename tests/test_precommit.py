@@ -1,0 +1,54 @@
+"""The pre-commit hooks, installed from this checkout by the real pre-commit."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+CHECKOUT = Path(__file__).resolve().parent.parent
+TORCH = "import torch.nn as nn\n\nbn = nn.BatchNorm2d(64, momentum=0.01)\n"
+CONVERTED = "import mindspore\n\nbn = mindspore.nn.BatchNorm2d(64, momentum=0.99)\n"
+
+
+def git(repo, *args):
+    return subprocess.run(["git", *args], cwd=repo, capture_output=True, text=True)
+
+
+def pre_commit(repo, *args, env):
+    return subprocess.run([sys.executable, "-m", "pre_commit", *args], cwd=repo, capture_output=True, text=True, env=env)
+
+
+def test_hook_rewrites_fails_the_commit_then_passes(tmp_path):
+    assert (CHECKOUT / ".git").exists(), "the hook test needs this checkout to be a git repository"
+    repo = tmp_path / "project"
+    repo.mkdir()
+    env = {**os.environ, "PRE_COMMIT_HOME": str(tmp_path / "cache"), "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@t",
+           "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@t"}
+    git(repo, "init", "-q")
+    (repo / "model.py").write_text(TORCH)
+    (repo / "pyproject.toml").write_text("[tool.bnport]\nextend-exclude = ['vendored']\n")
+    (repo / "vendored").mkdir()
+    (repo / "vendored" / "third_party.py").write_text(TORCH)
+    git(repo, "add", ".")
+
+    # try-repo: the hook from this checkout (with its uncommitted changes), on the staged files.
+    tried = pre_commit(repo, "try-repo", str(CHECKOUT), "bnport", "--files", "model.py", "vendored/third_party.py", env=env)
+    assert tried.returncode == 1, tried.stdout + tried.stderr
+    assert "files were modified by this hook" in tried.stdout
+    assert (repo / "model.py").read_text() == CONVERTED
+    assert (repo / "vendored" / "third_party.py").read_text() == TORCH  # --force-exclude: config excludes hold
+
+    # The same hook as a git hook: the first commit fails after rewriting, the next one passes.
+    (repo / "model.py").write_text(TORCH)
+    revision = git(CHECKOUT, "rev-parse", "HEAD").stdout.strip()
+    (repo / ".pre-commit-config.yaml").write_text(
+        f"repos:\n  - repo: {CHECKOUT}\n    rev: {revision}\n    hooks:\n      - id: bnport\n")
+    git(repo, "add", ".")
+    installed = pre_commit(repo, "install", env=env)
+    assert installed.returncode == 0, installed.stderr
+    first = git(repo, "commit", "-q", "-m", "add model")
+    assert first.returncode != 0 and (repo / "model.py").read_text() == CONVERTED, first.stdout + first.stderr
+    git(repo, "add", "model.py")
+    second = git(repo, "commit", "-q", "-m", "add model")
+    assert second.returncode == 0, second.stdout + second.stderr
+    assert git(repo, "show", "HEAD:model.py").stdout == CONVERTED
