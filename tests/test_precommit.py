@@ -10,8 +10,8 @@ TORCH = "import torch.nn as nn\n\nbn = nn.BatchNorm2d(64, momentum=0.01)\n"
 CONVERTED = "import mindspore\n\nbn = mindspore.nn.BatchNorm2d(64, momentum=0.99)\n"
 
 
-def git(repo, *args):
-    return subprocess.run(["git", *args], cwd=repo, capture_output=True, text=True)
+def git(repo, *args, env=None):
+    return subprocess.run(["git", *args], cwd=repo, capture_output=True, text=True, env=env)
 
 
 def pre_commit(repo, *args, env):
@@ -24,12 +24,12 @@ def test_hook_rewrites_fails_the_commit_then_passes(tmp_path):
     repo.mkdir()
     env = {**os.environ, "PRE_COMMIT_HOME": str(tmp_path / "cache"), "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@t",
            "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@t"}
-    git(repo, "init", "-q")
+    git(repo, "init", "-q", env=env)
     (repo / "model.py").write_text(TORCH)
     (repo / "pyproject.toml").write_text("[tool.bnport]\nextend-exclude = ['vendored']\n")
     (repo / "vendored").mkdir()
     (repo / "vendored" / "third_party.py").write_text(TORCH)
-    git(repo, "add", ".")
+    git(repo, "add", ".", env=env)
 
     # try-repo: the hook from this checkout (with its uncommitted changes), on the staged files.
     tried = pre_commit(repo, "try-repo", str(CHECKOUT), "bnport", "--files", "model.py", "vendored/third_party.py", env=env)
@@ -43,12 +43,12 @@ def test_hook_rewrites_fails_the_commit_then_passes(tmp_path):
     revision = git(CHECKOUT, "rev-parse", "HEAD").stdout.strip()
     (repo / ".pre-commit-config.yaml").write_text(
         f"repos:\n  - repo: {CHECKOUT}\n    rev: {revision}\n    hooks:\n      - id: bnport\n")
-    git(repo, "add", ".")
+    git(repo, "add", ".", env=env)
     installed = pre_commit(repo, "install", env=env)
     assert installed.returncode == 0, installed.stderr
-    first = git(repo, "commit", "-q", "-m", "add model")
+    first = git(repo, "commit", "-q", "-m", "add model", env=env)
     assert first.returncode != 0 and (repo / "model.py").read_text() == CONVERTED, first.stdout + first.stderr
-    git(repo, "add", "model.py")
-    second = git(repo, "commit", "-q", "-m", "add model")
+    git(repo, "add", "model.py", env=env)
+    second = git(repo, "commit", "-q", "-m", "add model", env=env)
     assert second.returncode == 0, second.stdout + second.stderr
     assert git(repo, "show", "HEAD:model.py").stdout == CONVERTED
