@@ -181,3 +181,21 @@ def test_version_does_not_import_libcst_or_rich():
     code = "import sys; from bnport.cli import main\ntry:\n    main(['--version'])\nexcept SystemExit:\n    pass\nprint('libcst' in sys.modules, 'rich' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip().endswith("False False")
+
+
+def test_progress_bar_only_on_a_terminal_and_for_more_than_a_few_dozen_files(monkeypatch):
+    import io
+
+    from bnport import cli
+
+    class Terminal(io.StringIO):
+        def isatty(self):
+            return True
+
+    for stream, files, shown in ((Terminal(), 100, True), (Terminal(), 10, False), (io.StringIO(), 100, False)):
+        monkeypatch.setattr(sys, "stderr", stream)
+        with cli._progress(enabled=True) as (on_files, advance):
+            on_files(files)
+            for _ in range(files):
+                advance(1)
+        assert ("converting" in stream.getvalue()) == shown, (files, stream.getvalue()[:80])
