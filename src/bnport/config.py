@@ -45,17 +45,18 @@ class Config:
                 f"ignore={list(self.ignore)}; exclude={list(self.exclude)}; extend-exclude={list(self.extend_exclude)}; "
                 f"include={list(self.include)}; comments={self.comments}")
 
-    def excluded(self, path: Path) -> str | None:
+    def excluded(self, path: Path, is_dir: bool | None = None) -> str | None:
         """The pattern that excludes `path` (a file or directory), if any."""
-        for pattern in (*self.exclude, *self.extend_exclude):
-            if _matcher(pattern).match_file(_relative(path, self.root)):
-                return pattern
-            if path.is_dir() and _matcher(pattern).match_file(_relative(path, self.root) + "/"):
-                return pattern
-        return None
+        patterns = (*self.exclude, *self.extend_exclude)
+        relative = _relative(path, self.root)
+        if (path.is_dir() if is_dir is None else is_dir):
+            relative += "/"
+        if not _matcher(patterns).match_file(relative):  # one combined test; the culprit only on a match
+            return None
+        return next(p for p in patterns if _matcher((p,)).match_file(relative))
 
     def included(self, path: Path) -> bool:
-        return any(_matcher(pattern).match_file(_relative(path, self.root)) for pattern in self.include)
+        return _matcher(self.include).match_file(_relative(path, self.root))
 
 
 _KEYS = {"target", "include", "exclude", "extend-exclude", "select", "ignore", "comments"}
@@ -132,15 +133,15 @@ def _relative(path: Path, root: Path) -> str:
         return resolved.name  # outside the root: only basename patterns can match
 
 
-_MATCHERS: dict[str, object] = {}
+_MATCHERS: dict[tuple[str, ...], object] = {}
 
 
-def _matcher(pattern: str):
-    matcher = _MATCHERS.get(pattern)
+def _matcher(patterns: tuple[str, ...]):
+    matcher = _MATCHERS.get(patterns)
     if matcher is None:
         import pathspec
 
-        matcher = _MATCHERS[pattern] = pathspec.GitIgnoreSpec.from_lines([pattern])
+        matcher = _MATCHERS[patterns] = pathspec.GitIgnoreSpec.from_lines(list(patterns))
     return matcher
 
 

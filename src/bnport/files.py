@@ -111,7 +111,7 @@ def _walk_dir(directory: Path, ignores: list, config: Config, problems: list[Pro
 
 
 def _reason(path: Path, ignores: list, config: Config, is_dir: bool) -> str | None:
-    pattern = config.excluded(path)
+    pattern = config.excluded(path, is_dir)
     if pattern is not None:
         return f"excluded by {pattern!r}"
     if _ignored(path, ignores, is_dir):
