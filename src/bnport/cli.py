@@ -60,8 +60,7 @@ def rewrite(paths, target, show_diff, check, output_format, quiet, verbose, jobs
     where = [stdin_filename] if stdin and stdin_filename else ([] if stdin else list(paths))
     try:
         config = resolve(where, config_file, isolated, _codes(select), _codes(ignore), tuple(extend_exclude))
-        rules_dir = os.environ.get("BNPORT_RULES")  # another rules directory (rule authors, tests)
-        directory = Path(rules_dir) if rules_dir else None
+        directory = _rules_dir()
         check_rule_codes(config, [rule.id for rule in load_rules(directory).rules])
         ruleset = load_selected(directory, config.select, config.ignore)
     except ConfigError as exc:
@@ -189,12 +188,17 @@ def explain_command(rule_id):
     click.echo(explain(matches[0]), nl=False)
 
 
+def _rules_dir() -> Path | None:
+    """BNPORT_RULES names another rules directory (for rule authors and tests)."""
+    rules_dir = os.environ.get("BNPORT_RULES")
+    return Path(rules_dir) if rules_dir else None
+
+
 def _ruleset():
     from bnport.rules import RuleError, load_rules
 
-    rules_dir = os.environ.get("BNPORT_RULES")
     try:
-        return load_rules(Path(rules_dir) if rules_dir else None)
+        return load_rules(_rules_dir())
     except RuleError as exc:
         _fail(f"invalid rules: {exc}")
 

@@ -22,6 +22,7 @@ import libcst as cst
 
 from bnport.classrefs import ClassFlow
 from bnport.context import Context
+from bnport.expressions import code_of
 from bnport.rules import Infer
 
 _MAX_STEPS = 64  # a chain longer than this is not followed
@@ -103,7 +104,7 @@ class Shapes:
         known = [s for s in shapes if s is not None]
         if not known or len(known) != len(shapes):
             return None
-        codes = {(_code(s.features), s.rank) for s in known}
+        codes = {(code_of(s.features) if s.features is not None else None, s.rank) for s in known}
         return known[0] if len(codes) == 1 else None
 
     def _uses(self, target) -> list[cst.CSTNode]:
@@ -285,10 +286,6 @@ def _assigned_value(ctx: Context, target: cst.CSTNode) -> cst.BaseExpression | N
     if isinstance(statement, cst.Assign) and len(statement.targets) == 1:
         return statement.value
     return None
-
-
-def _code(node) -> str | None:
-    return None if node is None else cst.Module(body=[]).code_for_node(node)
 
 
 def _stored_names(node: cst.CSTNode) -> set[str]:

@@ -51,10 +51,13 @@ def convert_notebook(path: str, data: bytes, ruleset, options: Options, convert_
     if inner.status == "error":
         return replace(result, status="error", error=_cell_error(inner.error, joined))
     starts = _cell_starts(joined)
-    result.findings = [replace(f, line=f.line - starts[_cell_at(starts, f.line)][1],
-                               cell=starts[_cell_at(starts, f.line)][0] + 1) for f in inner.findings]
-    result.edits = [replace(e, line=e.line - starts[_cell_at(starts, e.line)][1],
-                            cell=starts[_cell_at(starts, e.line)][0] + 1) for e in inner.edits]
+
+    def in_cell(item):  # a finding or edit of the joined text, placed in its cell
+        cell, start = starts[_cell_at(starts, item.line)]
+        return replace(item, line=item.line - start, cell=cell + 1)
+
+    result.findings = [in_cell(f) for f in inner.findings]
+    result.edits = [in_cell(e) for e in inner.edits]
     if inner.status != "changed":
         return result
     converted = _unmask(inner.converted.decode("utf-8"), masks)
@@ -68,7 +71,7 @@ def convert_notebook(path: str, data: bytes, ruleset, options: Options, convert_
         if text and not text.endswith("\n") and body.endswith("\n"):
             body = body[:-1]
         if body != text:
-            cell["source"] = _source_lines(body) if isinstance(cell.get("source"), list) else body
+            cell["source"] = body.splitlines(keepends=True) if isinstance(cell.get("source"), list) else body
     result.status = "changed"
     result.converted = _dump(notebook, layout)
     return result
@@ -111,10 +114,6 @@ def _source_text(cell) -> str:
     if isinstance(source, str):
         return source
     raise NotebookError("a code cell's source is neither a string nor a list of strings")
-
-
-def _source_lines(text: str) -> list[str]:
-    return text.splitlines(keepends=True)
 
 
 def _mask(text: str, masks: list[str]) -> str:

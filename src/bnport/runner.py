@@ -28,22 +28,22 @@ def run(paths: list[str], ruleset: RuleSet, write: bool, want_diff: bool = False
         on_files(len(files))
     task = partial(_report, ruleset_dir=ruleset.directory, selection=ruleset.selection, write=write,
                    want_diff=want_diff, options=options, keep_text=keep_text)
+    pool = None
     if jobs <= 1 or len(files) < 2 * jobs:
         outcomes = map(task, files)
     else:
         from concurrent.futures import ProcessPoolExecutor
 
         # Chunks, not a future per file; map() keeps discovery order, so output does not depend on jobs.
-        chunk = max(1, len(files) // (jobs * 8))
         pool = ProcessPoolExecutor(max_workers=jobs)
-        outcomes = pool.map(task, files, chunksize=chunk)
+        outcomes = pool.map(task, files, chunksize=max(1, len(files) // (jobs * 8)))
     try:
         for result in outcomes:
             results.append(result)
             if progress is not None:
                 progress(1)
     finally:
-        if jobs > 1 and len(files) >= 2 * jobs:
+        if pool is not None:
             pool.shutdown()
     return results
 
