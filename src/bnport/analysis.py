@@ -21,7 +21,9 @@ from bnport.classrefs import ClassFlow, is_type_check
 from bnport.context import Context
 from bnport.expressions import code_of
 from bnport.features import Shapes
+from bnport.index import Index
 from bnport.model import Finding
+from bnport.positions import Positions
 from bnport.resolve import Reference, find_references
 from bnport.rules import Api, Rule, RuleSet
 
@@ -44,10 +46,9 @@ class Analysis:
         return bool(self.plans or self.replacements or self.renames or self.after)
 
 
-def analyse(module: cst.Module, ruleset: RuleSet, scopes: dict, parents: dict, positions: dict) -> Analysis:
-    live_scopes = {id(s): s for s in scopes.values() if s is not None}.values()
-    references = find_references(live_scopes, parents, ruleset.wanted, ruleset.relevant, scopes)
-    ctx = Context(ruleset, references, parents, scopes, positions)
+def analyse(module: cst.Module, ruleset: RuleSet, index: Index, positions: Positions) -> Analysis:
+    references = find_references(index.all_scopes, index.parents, ruleset.wanted, ruleset.relevant, index.scopes)
+    ctx = Context(ruleset, references, index, positions)
     return _Analyser(ctx).run(module)
 
 
@@ -70,7 +71,7 @@ class _Analyser:
         self.attributes.from_constructors(self.constructed)
         for call, layer in self.attributes.edits.applications:
             self.layer_call(call, layer)
-        state_dict_keys(ctx, module, self.attributes.edits.layer_names)
+        state_dict_keys(ctx, self.attributes.edits.layer_names)
         self.result.renames = self.attributes.edits.renames
         self.result.after = self.attributes.edits.after
         self.result.findings = sorted(ctx.findings, key=lambda f: (f.line, f.column))

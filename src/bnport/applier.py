@@ -1,6 +1,9 @@
 """Carry out the plans in one libcst pass: rewrite planned calls, write the comments that keep
 removed arguments visible, drop imports the edit left unused and make ``mindspore`` reachable.
 
+The pass descends only into nodes that contain something to change (known from the parent map);
+every other subtree is kept as the very same object.
+
 Everything outside the edited nodes is left to libcst's lossless printing, so comments,
 spacing, encoding and line endings stay as the user wrote them.
 """
@@ -14,13 +17,17 @@ from bnport.calls import Env
 from bnport.expressions import code_of, dotted
 from bnport.imports import ImportPlan, bound_name, insertion_index, mindspore_import
 from bnport.model import Edit
+from bnport.positions import Positions
 
 _STATEMENTS = (cst.SimpleStatementLine, cst.BaseCompoundStatement)
 
 
 class Applier(cst.CSTTransformer):
-    def __init__(self, analysis: Analysis, imports: ImportPlan, positions: dict, comments: bool = True):
+    def __init__(self, analysis: Analysis, imports: ImportPlan, positions: Positions, parents: dict,
+                 comments: bool = True):
         super().__init__()
+        self._paths = _ancestors(
+            [*analysis.plans, *analysis.replacements, *analysis.renames, *analysis.after, *imports.removals], parents)
         self.comments = comments
         self.analysis = analysis
         self.plans = analysis.plans
@@ -37,7 +44,7 @@ class Applier(cst.CSTTransformer):
         if isinstance(node, _STATEMENTS):
             self._comment_stack.append([])
             self._depth += 1
-        return super().on_visit(node)
+        return node in self._paths and super().on_visit(node)
 
     def on_leave(self, original_node, updated_node):
         result = super().on_leave(original_node, updated_node)
@@ -97,8 +104,8 @@ class Applier(cst.CSTTransformer):
         return new
 
     def _edit(self, original, rule, new):
-        start = self.positions[original].start
-        self.edits.append(Edit(start.line, start.column + 1, rule.id, code_of(original), code_of(new), rule.safety))
+        line, column = self.positions.start(original)
+        self.edits.append(Edit(line, column + 1, rule.id, code_of(original), code_of(new), rule.safety))
 
     # -- calls --
     def leave_Call(self, original: cst.Call, updated: cst.Call) -> cst.Call:
@@ -148,8 +155,8 @@ class Applier(cst.CSTTransformer):
         new = updated.with_changes(func=func, args=args)
         if self.comments:
             self._comment_stack[-1].extend(plan.comments)
-        start = self.positions[original].start
-        self.edits.append(Edit(start.line, start.column + 1, plan.rule.id, code_of(original), code_of(new), plan.rule.safety))
+        line, column = self.positions.start(original)
+        self.edits.append(Edit(line, column + 1, plan.rule.id, code_of(original), code_of(new), plan.rule.safety))
         return new
 
     # -- imports --
@@ -210,6 +217,16 @@ class Applier(cst.CSTTransformer):
                 body[0] = body[0].with_changes(leading_lines=[])
             body.insert(index, statement)
         return updated.with_changes(body=body, footer=footer)
+
+
+def _ancestors(nodes: list[cst.CSTNode], parents: dict) -> set[cst.CSTNode]:
+    """The nodes and everything above them."""
+    found: set[cst.CSTNode] = set()
+    for node in nodes:
+        while node is not None and node not in found:
+            found.add(node)
+            node = parents.get(node)
+    return found
 
 
 def _without_comment(comma: cst.Comma) -> cst.Comma:

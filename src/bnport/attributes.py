@@ -249,7 +249,7 @@ def _attribute_uses(body: cst.CSTNode, subject: str):
 _KEY = re.compile(r"^\w+(?:\.\w+)*$")  # dotted module path, e.g. layer1.0.bn1.running_var
 
 
-def state_dict_keys(ctx: Context, module: cst.Module, layer_names: set[str]):
+def state_dict_keys(ctx: Context, layer_names: set[str]):
     """Report string literals that are torch BatchNorm state-dict keys; strings are never rewritten."""
     keyed: dict[str, list[tuple[Rule, AttrSpec, Api]]] = {}
     for rule in ctx.ruleset.rules:
@@ -259,32 +259,32 @@ def state_dict_keys(ctx: Context, module: cst.Module, layer_names: set[str]):
     if not keyed:
         return
 
-    class _Strings(cst.CSTVisitor):
-        def visit_SimpleString(self, node: cst.SimpleString):
-            try:
-                value = node.evaluated_value
-            except (ValueError, SyntaxError):  # an invalid escape: not a key
-                return
-            if not isinstance(value, str) or not _KEY.match(value):
-                return
-            parts = value.split(".")
-            entries = keyed.get(parts[-1])
-            if not entries:
-                return
-            rule, spec, _ = entries[0]
-            if spec.state_key == "prefixed" and (len(parts) < 2 or parts[-2] not in layer_names):
-                return
-            prefix = ".".join(parts[:-1])
-            if spec.to is None:
-                ctx.finding(node, rule, "info", f"state-dict key {value!r}: {spec.report.format(object=prefix or '<layer>')}")
-                return
-            keys = []
-            for _, _, api in entries:
-                key = ".".join(p for p in (prefix, api.attribute_path, spec.to) if p)
-                if key not in keys:
-                    keys.append(key)
-            alternatives = f"{keys[0]!r}" + "".join(f" ({k!r} for a BatchNorm3d)" for k in keys[1:])
-            ctx.finding(node, rule, "info",
-                        f"state-dict key {value!r}: the MindSpore checkpoint key is {alternatives}; strings are not rewritten")
+    for node in ctx.index.strings:
+        if not any(name in node.value for name in keyed):
+            continue  # cheap: most strings name no state-dict entry
+        try:
+            value = node.evaluated_value
+        except (ValueError, SyntaxError):  # an invalid escape: not a key
+            continue
+        if not isinstance(value, str) or not _KEY.match(value):
+            continue
+        parts = value.split(".")
+        entries = keyed.get(parts[-1])
+        if not entries:
+            continue
+        rule, spec, _ = entries[0]
+        if spec.state_key == "prefixed" and (len(parts) < 2 or parts[-2] not in layer_names):
+            continue
+        prefix = ".".join(parts[:-1])
+        if spec.to is None:
+            ctx.finding(node, rule, "info", f"state-dict key {value!r}: {spec.report.format(object=prefix or '<layer>')}")
+            continue
+        keys = []
+        for _, _, api in entries:
+            key = ".".join(p for p in (prefix, api.attribute_path, spec.to) if p)
+            if key not in keys:
+                keys.append(key)
+        alternatives = f"{keys[0]!r}" + "".join(f" ({k!r} for a BatchNorm3d)" for k in keys[1:])
+        ctx.finding(node, rule, "info",
+                    f"state-dict key {value!r}: the MindSpore checkpoint key is {alternatives}; strings are not rewritten")
 
-    module.visit(_Strings())

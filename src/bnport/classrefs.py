@@ -20,9 +20,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import libcst as cst
-from libcst.metadata import ClassScope
 
 from bnport.context import Context
+from bnport.index import ClassScope
 from bnport.rules import Rule
 
 TYPE_CHECKS = ("isinstance", "issubclass")
@@ -38,7 +38,7 @@ class Flow:
 class ClassFlow:
     def __init__(self, ctx: Context):
         self.ctx = ctx
-        self._self_attributes: dict[cst.ClassDef, dict[str, list[cst.Attribute]]] = {}
+        self._by_class: dict[cst.ClassDef, dict[str, list[cst.Attribute]]] | None = None
 
     def follow(self, start: cst.BaseExpression, rule: Rule, offset: int = 0) -> Flow:
         flow = Flow()
@@ -142,22 +142,14 @@ class ClassFlow:
         return None
 
     def self_attributes(self, klass: cst.ClassDef) -> dict[str, list[cst.Attribute]]:
-        """Every `self.<name>` in the class's methods, by name."""
-        cached = self._self_attributes.get(klass)
-        if cached is None:
-            cached = {}
-
-            class _Collect(cst.CSTVisitor):
-                def visit_ClassDef(self, node):
-                    return node is klass  # a nested class has its own self
-
-                def visit_Attribute(self, node: cst.Attribute):
-                    if _is_self(node.value):
-                        cached.setdefault(node.attr.value, []).append(node)
-
-            klass.visit(_Collect())
-            self._self_attributes[klass] = cached
-        return cached
+        """Every `self.<name>` in the class's methods (not in nested classes: they have their own self), by name."""
+        if self._by_class is None:
+            self._by_class = {}
+            for attribute in self.ctx.index.self_attributes:
+                owner = self._class_of_body(attribute)
+                if owner is not None:
+                    self._by_class.setdefault(owner, {}).setdefault(attribute.attr.value, []).append(attribute)
+        return self._by_class.get(klass, {})
 
     def is_store(self, node: cst.CSTNode) -> bool:
         parent = self.ctx.parent(node)

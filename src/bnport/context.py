@@ -6,7 +6,9 @@ from dataclasses import dataclass, field
 
 import libcst as cst
 
+from bnport.index import Index
 from bnport.model import Finding
+from bnport.positions import Positions
 from bnport.resolve import Reference
 from bnport.rules import Rule, RuleSet
 
@@ -15,14 +17,17 @@ from bnport.rules import Rule, RuleSet
 class Context:
     ruleset: RuleSet
     references: dict[cst.CSTNode, Reference]  # nodes naming a wanted API
-    parents: dict  # node -> parent node
-    scopes: dict  # node -> libcst Scope
-    positions: dict  # node -> CodeRange
+    index: Index  # parents, scopes, strings
+    positions: Positions
     findings: list[Finding] = field(default_factory=list)
 
+    @property
+    def scopes(self) -> dict:
+        return self.index.scopes
+
     def position(self, node: cst.CSTNode) -> tuple[int, int]:
-        start = self.positions[node].start
-        return start.line, start.column + 1
+        line, column = self.positions.start(node)
+        return line, column + 1
 
     def finding(self, node, rule: Rule, severity: str, message: str, argument: str | None = None):
         line, column = self.position(node)
@@ -36,4 +41,4 @@ class Context:
         return reference.name
 
     def parent(self, node: cst.CSTNode) -> cst.CSTNode | None:
-        return self.parents.get(node)
+        return self.index.parents.get(node)

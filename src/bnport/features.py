@@ -248,7 +248,7 @@ class Shapes:
                 return False
             for assignment in seen:
                 node = getattr(assignment, "node", None)
-                if node in ctx.positions and low < ctx.position(node) < high:
+                if node is not None and low < ctx.position(node) < high:
                     return False
         return True
 

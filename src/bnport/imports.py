@@ -11,8 +11,8 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 import libcst as cst
-from libcst.metadata import ImportAssignment
 
+from bnport.index import ImportAssignment, Scope
 from bnport.resolve import dotted_name
 
 
@@ -24,10 +24,10 @@ class ImportPlan:
     add_mindspore: bool  # no usable `import mindspore [as x]` yet
 
 
-def plan_imports(module: cst.Module, scopes: dict, replaced: list[cst.CSTNode]) -> ImportPlan:
+def plan_imports(module: cst.Module, scopes: list[Scope], replaced: list[cst.CSTNode]) -> ImportPlan:
     replaced_ids = {id(node) for root in replaced for node in _walk(root)}
     removals: dict[cst.CSTNode, set[str]] = defaultdict(set)
-    for scope in {s for s in scopes.values() if s is not None}:
+    for scope in scopes:
         for assignment in scope.assignments:
             if not isinstance(assignment, ImportAssignment):
                 continue

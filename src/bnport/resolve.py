@@ -14,7 +14,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 import libcst as cst
-from libcst.metadata import ImportAssignment
+
+from bnport.index import ImportAssignment
 
 
 @dataclass(frozen=True)
