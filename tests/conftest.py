@@ -1,7 +1,15 @@
+import os
+
 import pytest
+from hypothesis import HealthCheck, settings
 
 from bnport.convert import convert_file
 from bnport.rules import load_rules
+
+# Property tests run a bounded number of examples; HYPOTHESIS_PROFILE=long runs many more.
+settings.register_profile("ci", max_examples=60, deadline=None, suppress_health_check=list(HealthCheck))
+settings.register_profile("long", max_examples=1000, deadline=None, suppress_health_check=list(HealthCheck))
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 
 @pytest.fixture(scope="session")

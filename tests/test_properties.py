@@ -10,7 +10,6 @@ runs many more.
 """
 
 import ast
-import os
 import re
 from decimal import Decimal
 from pathlib import Path
@@ -18,15 +17,11 @@ from pathlib import Path
 import hypothesmith
 import libcst as cst
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from bnport.convert import convert_file
 from bnport.rules import load_rules
-
-settings.register_profile("ci", max_examples=60, deadline=None, suppress_health_check=list(HealthCheck))
-settings.register_profile("long", max_examples=1000, deadline=None, suppress_health_check=list(HealthCheck))
-settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 RULES = load_rules()
 FIXTURES = sorted((Path(__file__).resolve().parent.parent / "fixtures").glob("*/*/before.py"))

@@ -63,7 +63,7 @@ def _targets(rule: Rule) -> list[str]:
 def _argument(spec) -> str:
     parts = []
     if spec.to:
-        parts.append(f"-> {spec.to}" + (f" (1 - value)" if spec.transform == "one_minus" else "")
+        parts.append(f"-> {spec.to}" + (" (1 - value)" if spec.transform == "one_minus" else "")
                      + (f", written out as {spec.default} when not given" if spec.default else ""))
     if spec.drop:
         parts.append(f"removed and reported: {spec.drop}")

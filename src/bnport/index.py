@@ -21,7 +21,15 @@ _SKIPPED_FIELDS = frozenset({
     "semicolon", "colon", "equal", "dot", "lbracket", "rbracket", "lbrace", "rbrace", "newline",
     "asynchronous", "star_tok", "whitespace_before_colon",
 })
-_fields_by_type: dict[type, tuple[str, ...]] = {}
+# Where libcst declares fields out of source order; the order decides which reads see a binding
+# (`except E as e:` binds e before its body runs).
+_SOURCE_ORDER = {
+    cst.ExceptHandler: ("type", "name", "body"),
+    cst.ExceptStarHandler: ("type", "name", "body"),
+    cst.IfExp: ("body", "test", "orelse"),
+    cst.MatchCase: ("pattern", "guard", "body"),
+}
+_fields_by_type: dict[type, tuple[str, ...]] = dict(_SOURCE_ORDER)
 
 
 def _fields(kind: type) -> tuple[str, ...]:

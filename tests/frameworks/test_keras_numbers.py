@@ -16,7 +16,6 @@ import pytest
 
 from harness import TOLERANCE, MindSporeSide, batches, build, convert, random_state
 
-import keras  # noqa: E402  (after the environment is set)
 import mindspore as ms  # noqa: E402
 
 PRELUDE = """\
