@@ -159,12 +159,12 @@ def test_read_only_file_that_needs_changes(tree, monkeypatch):
 
 
 def test_file_that_changes_between_read_and_write(tree, monkeypatch):
-    import bnport.runner as runner
+    import bnport.convert as convert
 
     racing = tree / "racing.py"
     racing.write_bytes(BN)
     edited = BN + b"# edited by someone else meanwhile\n"
-    real_convert = runner.convert_file
+    real_convert = convert.convert_file
 
     def convert_then_edit(path, data, ruleset, options):
         result = real_convert(path, data, ruleset, options)
@@ -172,7 +172,7 @@ def test_file_that_changes_between_read_and_write(tree, monkeypatch):
             racing.write_bytes(edited)
         return result
 
-    monkeypatch.setattr(runner, "convert_file", convert_then_edit)
+    monkeypatch.setattr(convert, "convert_file", convert_then_edit)
     expect(tree, 1, run(tree), f"{racing}: cannot write: the file changed while bnport was working on it; left untouched", {"racing.py": edited})
 
 

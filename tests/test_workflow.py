@@ -183,6 +183,18 @@ def test_version_does_not_import_libcst_or_rich():
     assert out.strip().endswith("False False")
 
 
+def test_a_hook_run_over_files_without_batchnorm_imports_neither_libcst_nor_rich(tmp_path):
+    """pre-commit passes the staged files, usually without BatchNorm: that run must stay cheap."""
+    for name in ("a.py", "b.py"):
+        (tmp_path / name).write_text("import torch\nx = torch.zeros(3)  # no norm layer here\n")
+    code = ("import sys; from bnport.cli import main\ntry:\n    main(['rewrite', '--check', '-j', '2', *sys.argv[1:]])\n"
+            "except SystemExit as exit:\n    print(exit.code, 'libcst' in sys.modules, 'rich' in sys.modules)")
+    run = subprocess.run([sys.executable, "-c", code, str(tmp_path / "a.py"), str(tmp_path / "b.py")],
+                         capture_output=True, text=True, check=True)
+    assert "2 files scanned: 0 would change, 2 unchanged" in run.stdout
+    assert run.stdout.strip().endswith("0 False False")
+
+
 def test_progress_bar_only_on_a_terminal_and_for_more_than_a_few_dozen_files(monkeypatch):
     import io
 

@@ -110,7 +110,6 @@ def _report(results, mode, output_format, quiet, verbose, ruleset, target, show_
 
 def _rewrite_stdin(name, mode, output_format, quiet, verbose, ruleset, config, options, force_exclude, target) -> int:
     """Source on stdin; the rewritten source (or the diff) on stdout; the report on stderr."""
-    from bnport.convert import convert_file
     from bnport.files import excluded_path
     from bnport.model import FileResult
     from bnport.output import unified_diff
@@ -123,7 +122,12 @@ def _rewrite_stdin(name, mode, output_format, quiet, verbose, ruleset, config, o
             sys.stdout.buffer.write(data)
         return EXIT_OK
     try:
-        result = convert_file(name, data, ruleset, options)
+        if ruleset.mentioned_in(data):
+            from bnport.convert import convert_file
+
+            result = convert_file(name, data, ruleset, options)
+        else:
+            result = FileResult(path=name, original=data)
     except Exception as exc:  # a bug in bnport must not lose the user's buffer
         result = FileResult(path=name, status="error", error=f"internal error: {type(exc).__name__}: {exc}", original=data)
     if mode == "write":

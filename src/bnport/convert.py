@@ -29,11 +29,6 @@ class CannotParse(Exception):
     """The message is `line:col: cannot parse: reason`."""
 
 
-def mentions_batchnorm(data: bytes, ruleset: RuleSet) -> bool:
-    """Cheap byte test: a file naming no source API is never parsed."""
-    return any(token in data for token in ruleset.tokens)
-
-
 def convert_file(path: str, data: bytes, ruleset: RuleSet, options: Options = Options()) -> FileResult:
     if path.endswith(".ipynb"):
         return convert_notebook(path, data, ruleset, options,
@@ -43,7 +38,7 @@ def convert_file(path: str, data: bytes, ruleset: RuleSet, options: Options = Op
 
 def convert_python(path: str, data: bytes, ruleset: RuleSet, options: Options = Options()) -> FileResult:
     result = FileResult(path=path, original=data)
-    if not mentions_batchnorm(data, ruleset):
+    if not ruleset.mentioned_in(data):
         return result
     try:
         converted, edits, findings = _convert(data, ruleset, options)

@@ -69,48 +69,54 @@ _STYLES = {"error": "bold red", "warning": "yellow", "info": "cyan"}
 def print_text(results: list[FileResult], mode: str, quiet: bool, verbose: bool, stream=None,
                notes: dict[str, str] | None = None) -> None:
     """`path:line:col: RULE severity: message` per finding, then one summary line."""
-    from rich.console import Console
-    from rich.markup import escape
-
-    console = Console(file=stream or sys.stdout, highlight=False, soft_wrap=True)
+    say = _printer(stream or sys.stdout)
     severities: Counter = Counter()
     for result in results:
         if result.status == "excluded":
             if verbose:
-                console.print(f"skipped {escape(result.path)} ({escape(result.error)})", style="dim")
+                say((f"skipped {result.path} ({result.error})", "dim"))
             continue
         if result.status in ("error", "skipped"):
             # Parse errors carry their own `line:col: `; other errors follow the path after ": ".
             where = result.error if result.error[:1].isdigit() else f" {result.error}"
             if result.status == "error" or not quiet:
-                console.print(f"[bold]{escape(result.path)}[/]:{escape(where)}", style="red" if result.status == "error" else "yellow")
+                style = "red" if result.status == "error" else "yellow"
+                say((result.path, f"bold {style}"), (f":{where}", style))
         for finding in result.findings:
             severities[finding.severity] += 1
             if quiet and finding.severity != "error":
                 continue
-            console.print(
-                f"[bold]{escape(result.path)}[/]:{_cell(finding)}{finding.line}:{finding.column}: {finding.rule} "
-                f"[{_STYLES[finding.severity]}]{finding.severity}[/]: {escape(finding.message)}"
-            )
+            say((result.path, "bold"), f":{_cell(finding)}{finding.line}:{finding.column}: {finding.rule} ",
+                (finding.severity, _STYLES[finding.severity]), f": {finding.message}")
         if result.status == "changed" and not quiet:
             verb = {"write": "rewrote", "check": "would rewrite", "diff": "would rewrite"}[mode]
             approximate = sum(e.safety == "approximate" for e in result.edits)
             extra = f", {approximate} approximate" if approximate else ""
-            console.print(f"{verb} {escape(result.path)} ({_plural(len(result.edits), 'edit')}{extra})")
+            say(f"{verb} {result.path} ({_plural(len(result.edits), 'edit')}{extra})")
         elif verbose and result.status == "unchanged":
-            console.print(f"unchanged {escape(result.path)}", style="dim")
+            say((f"unchanged {result.path}", "dim"))
     if quiet:
         return
     s = summary(results)
     changed = "changed" if mode == "write" else "would change"
     found = ", ".join(_plural(severities[k], k) for k in ("error", "warning", "info"))
     approximate = f" ({s['approximate']} approximate)" if s["approximate"] else ""
-    console.print(
-        f"{s['files']} files scanned: {s['changed']} {changed}, {s['unchanged']} unchanged, "
-        f"{s['errors']} failed; {_plural(s['edits'], 'edit')}{approximate}; findings: {found}"
-    )
+    say(f"{s['files']} files scanned: {s['changed']} {changed}, {s['unchanged']} unchanged, "
+        f"{s['errors']} failed; {_plural(s['edits'], 'edit')}{approximate}; findings: {found}")
     for rule_id, why in (notes or {}).items():
-        console.print(f"approximate ({rule_id}): {escape(' '.join(why.split()))}", style="yellow")
+        say((f"approximate ({rule_id}): {' '.join(why.split())}", "yellow"))
+
+
+def _printer(stream):
+    """print(*parts), a part being text or (text, style): in colour through rich on a terminal,
+    plain otherwise (pre-commit, CI, pipes), where rich is not even imported."""
+    if stream.isatty():
+        from rich.console import Console
+        from rich.text import Text
+
+        console = Console(file=stream, highlight=False, soft_wrap=True)
+        return lambda *parts: console.print(Text.assemble(*parts))
+    return lambda *parts: stream.write("".join(p if isinstance(p, str) else p[0] for p in parts) + "\n")
 
 
 def _cell(finding) -> str:

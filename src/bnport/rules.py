@@ -176,6 +176,10 @@ class RuleSet:
     initializers: dict[str, str] = field(default_factory=dict)  # torch init function -> MindSpore form
     selection: tuple = ((), ())  # (select, ignore) it was narrowed with; workers narrow the same way
 
+    def mentioned_in(self, data: bytes) -> bool:
+        """Cheap byte test: a file naming no source API is never parsed (libcst is not even imported)."""
+        return any(token in data for token in self.tokens)
+
     def __post_init__(self):
         names = [*self.by_source, *self.dtypes, *self.partials, *self.initializers]
         for rule in self.rules:

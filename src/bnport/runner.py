@@ -8,7 +8,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from functools import partial
 
-from bnport.convert import convert_file
 from bnport.files import FileError, discover, read, write_if_unchanged
 from bnport.config import Config
 from bnport.model import FileResult, Options
@@ -65,6 +64,10 @@ def convert_path(path: str, ruleset: RuleSet, write: bool, options: Options = Op
         data = read(path)
     except FileError as exc:
         return FileResult(path=path, status="error", error=str(exc))
+    if not ruleset.mentioned_in(data):
+        return FileResult(path=path, original=data)  # the common case, decided without importing libcst
+    from bnport.convert import convert_file
+
     try:
         result = convert_file(path, data, ruleset, options)
     except Exception as exc:  # a bug in bnport must not stop the run or touch the file
