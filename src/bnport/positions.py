@@ -90,7 +90,7 @@ class Positions:
         self._decorator_lines: dict[cst.CSTNode, int] = {}  # decorated def / class -> line of its first `@`
         try:
             self._pair(module.body, tree.body)
-        except (_Unpaired, StopIteration):
+        except (_Unpaired, StopIteration, ValueError):  # ValueError: zip(strict=True), unequal case or handler counts
             self.anchors = {}
             self._whole = self._print_whole()
 
