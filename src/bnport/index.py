@@ -213,20 +213,22 @@ class _Indexer:
                     if isinstance(child, cst.CSTNode):
                         visit(child, node, store)
 
-    def mark(self, node: cst.CSTNode | None, parent: cst.CSTNode, scope: Scope | None = None) -> None:
+    def mark(self, node: cst.CSTNode | None, parent: cst.CSTNode) -> None:
         """Parent and scope for a subtree that binds and reads nothing (import names, attributes)."""
-        if node is None:
-            return
-        self.parents[node] = parent
-        self.scope_of[node] = scope or self.scope
+        if node is not None:
+            self.parents[node] = parent
+            self.scope_of[node] = self.scope
+            self.mark_fields(node)
+
+    def mark_fields(self, node: cst.CSTNode) -> None:
         for name in _fields(type(node)):
             value = getattr(node, name)
             if isinstance(value, cst.CSTNode):
-                self.mark(value, node, scope)
+                self.mark(value, node)
             elif type(value) in (tuple, list):
                 for child in value:
                     if isinstance(child, cst.CSTNode):
-                        self.mark(child, node, scope)
+                        self.mark(child, node)
 
     def field(self, value, parent: cst.CSTNode, store=False) -> None:
         if isinstance(value, cst.CSTNode):
@@ -283,15 +285,6 @@ class _Indexer:
                 for name, _ in dotted_names(bound):
                     self.scope.record(name, node, ImportAssignment)
         self.scope.count += 1
-
-    def mark_fields(self, node: cst.CSTNode) -> None:
-        for name in _fields(type(node)):
-            value = getattr(node, name)
-            if isinstance(value, cst.CSTNode):
-                self.mark(value, node)
-            elif type(value) in (tuple, list):
-                for child in value:
-                    self.mark(child, node)
 
     def declaration(self, node: cst.Global | cst.Nonlocal, store) -> None:
         self.mark_fields(node)

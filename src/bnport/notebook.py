@@ -45,7 +45,7 @@ def convert_notebook(path: str, data: bytes, ruleset, options: Options, convert_
     except NotebookError as exc:
         return replace(result, status="error", error=f"1:1: cannot parse: {exc}")
     joined = "".join(pieces)
-    if not kept or not any(token.decode() in joined for token in ruleset.tokens):
+    if not kept or not ruleset.mentioned_in(joined.encode("utf-8")):
         return result
     inner = convert_source(path, joined.encode("utf-8"))
     if inner.status == "error":

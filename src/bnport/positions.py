@@ -16,7 +16,7 @@ from contextlib import contextmanager
 import libcst as cst
 from libcst._nodes.internal import CodegenState  # the hook libcst's own PositionProvider uses
 
-_NEWLINE = re.compile(r"\r\n|\r|\n")
+NEWLINE = re.compile(r"\r\n|\r|\n")
 _SIMPLE_LINES = (cst.SimpleStatementLine, cst.SimpleStatementSuite)
 _COMPOUND = {
     cst.FunctionDef: (ast.FunctionDef, ast.AsyncFunctionDef),
@@ -25,9 +25,9 @@ _COMPOUND = {
     cst.For: (ast.For, ast.AsyncFor),
     cst.While: (ast.While,),
     cst.Try: (ast.Try,),
-    cst.TryStar: (getattr(ast, "TryStar", ast.Try),),
+    cst.TryStar: (ast.TryStar,),
     cst.With: (ast.With, ast.AsyncWith),
-    cst.Match: (getattr(ast, "Match", ast.If),),
+    cst.Match: (ast.Match,),
 }
 
 
@@ -82,26 +82,35 @@ class Positions:
     def __init__(self, module: cst.Module, text: str, tree: ast.Module, parents: dict):
         self.module = module
         self.parents = parents
-        self.lines = _NEWLINE.split(text)
-        self.anchors: dict[cst.CSTNode, tuple[int, int]] = {}
+        self.lines = NEWLINE.split(text)
+        self.tree = tree
+        self._anchors: dict[cst.CSTNode, tuple[int, int]] | None = None  # paired on first use
         self._printed: dict[cst.CSTNode, _Printed] = {}  # node -> the statement print that placed it
         self._whole: dict[cst.CSTNode, tuple[int, int]] | None = None
         self._elifs: set[cst.If] = set()  # printed as `elif`
         self._decorator_lines: dict[cst.CSTNode, int] = {}  # decorated def / class -> line of its first `@`
-        try:
-            self._pair(module.body, tree.body)
-        except (_Unpaired, StopIteration, ValueError):  # ValueError: zip(strict=True), unequal case or handler counts
-            self.anchors = {}
-            self._whole = self._print_whole()
+
+    @property
+    def anchors(self) -> dict[cst.CSTNode, tuple[int, int]]:
+        """Statement -> (line, column) from CPython's tree; empty if the trees could not be paired."""
+        if self._anchors is None:
+            self._anchors = {}
+            try:
+                self._pair(self.module.body, self.tree.body)
+            except (_Unpaired, StopIteration, ValueError):  # ValueError: zip(strict=True), unequal case or handler counts
+                self._anchors = {}
+                self._whole = self._print_whole()
+        return self._anchors
 
     def start(self, node: cst.CSTNode) -> tuple[int, int]:
         """(line, column) where the node's syntax starts, as libcst's PositionProvider gives them."""
+        anchors = self.anchors
         if self._whole is not None:
             return self._whole[node]
         printed = self._printed.get(node)
         if printed is None:
             statement = node
-            while statement is not None and statement not in self.anchors:
+            while statement is not None and statement not in anchors:
                 statement = self.parents.get(statement)
             if statement is None:
                 self._whole = self._print_whole()
@@ -156,16 +165,17 @@ class Positions:
     def first_lines(self) -> list[int] | None:
         """The line where each top-level statement's text starts (its comments and decorators
         included), or None when the statements could not be placed."""
+        anchors = self.anchors
         if self._whole is not None:
             return None
         lines = []
         for statement in self.module.body:
             if isinstance(statement, _SIMPLE_LINES):
-                line = self.anchors[statement.body[0]][0]
+                line = anchors[statement.body[0]][0]
             elif statement in self._decorator_lines:
                 line = self._decorator_lines[statement] - len(statement.decorators[0].leading_lines)
             else:
-                line = self.anchors[statement][0]
+                line = anchors[statement][0]
             lines.append(line - len(statement.leading_lines))
         return lines
 
@@ -210,12 +220,12 @@ def _place(text: str, origin: int, offset: int, line: int, column: int) -> tuple
     """Position of `offset` in `text`, given that `origin` is at (line, column)."""
     if offset >= origin:
         between = text[origin:offset]
-        breaks = list(_NEWLINE.finditer(between))
+        breaks = list(NEWLINE.finditer(between))
         if not breaks:
             return line, column + len(between)
         return line + len(breaks), len(between) - breaks[-1].end()
     # Before the statement's own syntax (a decorator): count back from it.
     before = text[offset:origin]
-    line -= len(_NEWLINE.findall(before))
-    start = max((m.end() for m in _NEWLINE.finditer(text, 0, offset)), default=0)
+    line -= len(NEWLINE.findall(before))
+    start = max((m.end() for m in NEWLINE.finditer(text, 0, offset)), default=0)
     return line, offset - start

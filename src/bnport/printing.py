@@ -8,13 +8,9 @@ newline) or its statements could not be placed, the whole module is printed.
 
 from __future__ import annotations
 
-import re
-
 import libcst as cst
 
-from bnport.positions import Positions
-
-_LINE_END = re.compile(r"\r\n|\r|\n")
+from bnport.positions import NEWLINE, Positions
 
 
 def print_module(original: cst.Module, converted: cst.Module, text: str, positions: Positions) -> tuple[str, str]:
@@ -24,7 +20,7 @@ def print_module(original: cst.Module, converted: cst.Module, text: str, positio
             or not _same(converted.footer, original.footer) or not original.has_trailing_newline):
         code = converted.code
         return code, code
-    line_starts = [0] + [m.end() for m in _LINE_END.finditer(text)]
+    line_starts = [0] + [m.end() for m in NEWLINE.finditer(text)]
     footer_line = len(line_starts) - len(original.footer)  # 1-based line where the footer starts
     bounds = [*first_lines, footer_line]
     if any(a >= b for a, b in zip(bounds, bounds[1:])) or bounds[-1] > len(line_starts):
