@@ -1,4 +1,5 @@
 import os
+import re
 
 import pytest
 from hypothesis import HealthCheck, settings
@@ -23,3 +24,11 @@ def convert_text(source: str, path: str = "case.py"):
     assert result.status != "error", result.error
     data = result.converted if result.status == "changed" else result.original
     return data.decode(), result
+
+
+MARKER_LINE = re.compile(r"^[ \t]*# bnport: [A-Z]{3}[0-9]{3} .*\n", re.MULTILINE)
+
+
+def without_markers(text: str) -> str:
+    """The code with the `# bnport: CODE ...` lines bnport writes above statements taken out."""
+    return MARKER_LINE.sub("", text)

@@ -1,6 +1,6 @@
 """Golden fixtures: fixtures/<family>/<case>/before.py converts to after.py exactly.
 
-An optional findings.txt lists the expected findings, one `line:col RULE severity` per line.
+An optional findings.txt lists the expected findings, one `line:col CODE severity` per line.
 Every fixture is also converted a second time: the output must be stable.
 """
 
@@ -21,7 +21,7 @@ def test_fixture_converts_to_golden_output(case):
     assert output == (case / "after.py").read_text()
     expected = case / "findings.txt"
     if expected.exists():
-        got = [f"{f.line}:{f.column} {f.rule} {f.severity}" for f in result.findings]
+        got = [f"{f.line}:{f.column} {f.code} {f.severity}" for f in result.findings]
         assert got == expected.read_text().split("\n")[:-1]
 
 

@@ -20,7 +20,7 @@ def test_notebook_is_rewritten_byte_for_byte_as_expected():
     result = convert((FIXTURE / "before.ipynb").read_bytes())
     assert result.status == "changed"
     assert result.converted == (FIXTURE / "after.ipynb").read_bytes()
-    got = [f"cell {f.cell}:{f.line}:{f.column} {f.rule} {f.severity}" for f in result.findings]
+    got = [f"cell {f.cell}:{f.line}:{f.column} {f.code} {f.severity}" for f in result.findings]
     assert got == (FIXTURE / "findings.txt").read_text().splitlines()
 
 

@@ -52,3 +52,19 @@ def test_hook_rewrites_fails_the_commit_then_passes(tmp_path):
     second = git(repo, "commit", "-q", "-m", "add model", env=env)
     assert second.returncode == 0, second.stdout + second.stderr
     assert git(repo, "show", "HEAD:model.py").stdout == CONVERTED
+
+    # A warning needs a person: the hook writes its marker and fails; the commit keeps failing (the
+    # marker is reported as open) until the marker is suppressed, then it passes.
+    (repo / "frozen.py").write_text("import torch.nn as nn\n\nbn = nn.BatchNorm2d(64, bias=False)\n")
+    git(repo, "add", "frozen.py", env=env)
+    third = git(repo, "commit", "-q", "-m", "frozen", env=env)
+    marked = (repo / "frozen.py").read_text()
+    assert third.returncode != 0 and "# bnport: TBN102 removed bias=False" in marked, third.stdout + third.stderr
+    git(repo, "add", "frozen.py", env=env)
+    fourth = git(repo, "commit", "-q", "-m", "frozen", env=env)
+    assert fourth.returncode != 0 and "TBN102 warning" in fourth.stdout + fourth.stderr
+    assert (repo / "frozen.py").read_text() == marked  # reported again, not written twice
+    (repo / "frozen.py").write_text(marked.replace("# bnport: TBN102", "# bnport: ignore[TBN102]"))
+    git(repo, "add", "frozen.py", env=env)
+    fifth = git(repo, "commit", "-q", "-m", "frozen", env=env)
+    assert fifth.returncode == 0, fifth.stdout + fifth.stderr

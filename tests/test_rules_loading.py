@@ -9,6 +9,7 @@ import pytest
 from bnport.rules import RuleError, default_rules_dir, load_rules
 
 GOOD = (default_rules_dir() / "torch_nn.toml").read_text()
+COMMON = (default_rules_dir() / "common.toml").read_text()
 
 
 def broken(tmp_path: Path, old: str, new: str) -> Path:
@@ -80,6 +81,7 @@ def test_a_default_is_written_out_when_the_argument_is_absent(tmp_path):
 
     text = GOOD.replace('[rule.args.eps]\nto = "eps"\n', '[rule.args.eps]\nto = "eps"\ndefault = "1e-3"\n', 1)
     (tmp_path / "torch_nn.toml").write_text(text)
+    (tmp_path / "common.toml").write_text(COMMON)
     rules = load_rules.__wrapped__(tmp_path)
     convert = lambda src: convert_file("m.py", src.encode(), rules).converted.decode()
     assert convert("import torch.nn as nn\nbn = nn.BatchNorm2d(3)\n") == "import mindspore\nbn = mindspore.nn.BatchNorm2d(3, eps=1e-3)\n"
@@ -99,7 +101,42 @@ def test_an_addition_after_a_commented_trailing_comma_keeps_the_comment(tmp_path
     from bnport.convert import convert_file
 
     (tmp_path / "torch_nn.toml").write_text(GOOD.replace('[rule.args.eps]\nto = "eps"\n', '[rule.args.eps]\nto = "eps"\ndefault = "1e-3"\n', 1))
+    (tmp_path / "common.toml").write_text(COMMON)
     rules = load_rules.__wrapped__(tmp_path)
     out = convert_file("m.py", b"import torch.nn as nn\nbn = nn.BatchNorm2d(\n    3,  # channels\n)\n", rules).converted
     assert out == b"import mindspore\nbn = mindspore.nn.BatchNorm2d(\n    3,  # channels\neps=1e-3,\n)\n"
     assert out.count(b"# channels") == 1
+
+
+@pytest.mark.parametrize(
+    "old, new, key, reason",
+    [
+        ('drop = "TBN101"', 'drop = "device goes"', "TBN001.args.device.drop", "expected a finding code"),
+        ('drop = "TBN101"', 'drop = "TBN999"', "TBN001", "unknown finding code 'TBN999'"),
+        ('[codes.TBN101]\ntitle', '[codes.TBN101]\ncolour = "red"\ntitle', "codes.TBN101.colour", "unknown key"),
+        ('[codes.TBN102]\ntitle = "bias has no counterpart: MindSpore always creates beta"\nseverity = "warning"',
+         '[codes.TBN102]\ntitle = "bias has no counterpart: MindSpore always creates beta"\nseverity = "loud"',
+         "codes.TBN102.severity", "expected one of"),
+        ('[codes.TBN109]\nkind = "star-args"', '[codes.TBN109]\nkind = "stars"', "codes.TBN109.kind", "expected one of"),
+    ],
+)
+def test_broken_finding_codes_are_rejected_with_file_key_and_reason(tmp_path, old, new, key, reason):
+    directory = broken(tmp_path, old, new)
+    (directory / "common.toml").write_text(COMMON)
+    with pytest.raises(RuleError) as caught:
+        load_rules.__wrapped__(directory)
+    assert key in str(caught.value) and reason in str(caught.value)
+
+
+def test_every_engine_finding_needs_a_common_code(tmp_path):
+    (tmp_path / "torch_nn.toml").write_text(GOOD)
+    (tmp_path / "common.toml").write_text(COMMON.replace('kind = "escape"\n', "", 1))
+    with pytest.raises(RuleError, match="findings escape"):
+        load_rules.__wrapped__(tmp_path)
+
+
+def test_a_code_is_defined_once(tmp_path):
+    (tmp_path / "torch_nn.toml").write_text(GOOD)
+    (tmp_path / "common.toml").write_text(COMMON + '\n[codes.TBN101]\ntitle = "x"\nseverity = "info"\nmessage = "x"\nwhy = "x"\nfix = "x"\n')
+    with pytest.raises(RuleError, match="codes.TBN101: already defined in"):
+        load_rules.__wrapped__(tmp_path)

@@ -77,7 +77,7 @@ def test_comments_false_writes_no_removal_comment(project):
 @pytest.mark.parametrize("table, message", [
     ("colour = 'red'", "tool.bnport.colour: unknown key"),
     ("select = 'TBN'", "tool.bnport.select: expected a list"),
-    ("select = ['XBN']", "tool.bnport.select: 'XBN' is not a rule id or prefix"),
+    ("select = ['XBN']", "tool.bnport.select: 'XBN' is not a rule id, finding code or prefix"),
     ("comments = 'no'", "tool.bnport.comments: expected true or false"),
     ("target = 'paddle'", "tool.bnport.target: expected one of mindspore"),
 ])
@@ -123,9 +123,9 @@ def test_stdin_that_does_not_parse_comes_back_unchanged():
 def test_github_format_annotates_findings_and_files(project):
     code, out, _ = bnport("rewrite", "--check", "--output-format", "github", "--isolated", project / "src")
     lines = out.splitlines()
-    assert any(line.startswith(f"::notice file={project / 'src' / 'model.py'},line=3,col=") and "title=bnport TBN001::removed device" in line
+    assert any(line.startswith(f"::notice file={project / 'src' / 'model.py'},line=3,col=") and "title=bnport TBN101::removed device" in line
                for line in lines)
-    assert any(line.startswith("::notice file=") and "title=bnport KBN001::removed axis=1" in line for line in lines)
+    assert any(line.startswith("::notice file=") and "title=bnport KBN101::removed axis=1" in line for line in lines)
     assert any(line.startswith("::notice file=") and "would rewrite this file" in line for line in lines)
 
 

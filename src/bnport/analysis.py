@@ -34,7 +34,8 @@ class Analysis:
     replacements: dict[cst.CSTNode, tuple[Rule, str]] = field(default_factory=dict)  # class reference -> target
     renames: dict[cst.Attribute, tuple[Rule, str]] = field(default_factory=dict)  # attribute -> new path
     after: dict[cst.CSTNode, list[str]] = field(default_factory=dict)  # small statement -> statements after it
-    findings: list[Finding] = field(default_factory=list)
+    # (finding, the node it is about, a removed argument's marker text), in source order
+    reported: list[tuple[Finding, cst.CSTNode, str | None]] = field(default_factory=list)
 
     @property
     def replaced(self) -> list[cst.CSTNode]:
@@ -74,7 +75,7 @@ class _Analyser:
         state_dict_keys(ctx, self.attributes.edits.layer_names)
         self.result.renames = self.attributes.edits.renames
         self.result.after = self.attributes.edits.after
-        self.result.findings = sorted(ctx.findings, key=lambda f: (f.line, f.column))
+        self.result.reported = sorted(ctx.reported, key=lambda r: (r[0].line, r[0].column))
         return self.result
 
     def plan(self, call: cst.Call, rule: Rule, api: Api, layer: bool = True, **options) -> CallPlan | None:
@@ -106,22 +107,23 @@ class _Analyser:
         ctx, node = self.ctx, reference.node
         if len(reference.candidates) > 1:
             # Several candidate bindings (e.g. an import in try/except with a fallback): never guessed.
-            ctx.finding(node, rule, "warning", f"{code_of(node)} may be any of {', '.join(reference.candidates)}; left unconverted")
+            ctx.report_kind(node, rule, "ambiguous", name=code_of(node), candidates=", ".join(reference.candidates))
             return
         parent = ctx.parent(node)
         if isinstance(parent, cst.Call) and parent.func is node:
             self.plan(parent, rule, api)
         elif isinstance(parent, cst.Attribute) and parent.value is node:
-            message = rule.members.get(parent.attr.value) or (
-                f"{code_of(parent)}: a torch class attribute with no known MindSpore counterpart; left unconverted")
-            ctx.finding(parent, rule, "warning", message)
+            code = rule.members.get(parent.attr.value)
+            if code is not None:
+                ctx.report(parent, rule, code, member=code_of(parent))
+            else:
+                ctx.report_kind(parent, rule, "class-member", member=code_of(parent))
         elif rule.report is not None:
-            ctx.finding(node, rule, rule.report_severity, rule.report)
+            ctx.report(node, rule, rule.id)
         elif rule.reference_report is not None:
-            ctx.finding(node, rule, "warning", rule.reference_report.format(name=code_of(node)))
+            ctx.report(node, rule, rule.reference_report, name=code_of(node))
         elif rule.kind == "function":
-            ctx.finding(node, rule, "warning", f"{code_of(node)} is used as a value; calls made through it are not "
-                        f"converted (rewrite them as {api.target} calls by hand)")
+            ctx.report_kind(node, rule, "function-value", name=code_of(node), target=api.target)
         else:
             self.class_reference(node, rule, api)
 
@@ -144,15 +146,11 @@ class _Analyser:
         for call, call_offset in flow.alias_calls:
             self.plan(call, rule, api, keep_func=True, offset=call_offset, defaults=not through_partial)
         for call in flow.foreign_calls:
-            ctx.finding(call, rule, "warning",
-                        f"{code_of(call.func)} may be {api.target} here (bnport rewrote {code_of(node)} on line "
-                        f"{ctx.position(node)[0]}), and this call passes more than {rule.source_signature[0]}: "
-                        "its arguments are written for torch and are not converted (torch momentum m is MindSpore 1 - m)")
+            ctx.report_kind(call, rule, "foreign-call", callee=code_of(call.func), target=api.target,
+                            reference=code_of(node), line=ctx.position(node)[0], first=rule.source_signature[0])
         if flow.escapes:
-            line = ctx.position(flow.escapes[0])[0]
-            ctx.finding(node, rule, "info",
-                        f"{code_of(node)} is now {api.target} and is passed on (line {line}); where it is called "
-                        "out of sight, the arguments given are not converted (torch momentum m is MindSpore 1 - m)")
+            ctx.report_kind(node, rule, "escape", name=code_of(node), target=api.target,
+                            line=ctx.position(flow.escapes[0])[0])
 
     def partial_around(self, node) -> cst.Call | None:
         """`partial(<node>, ...)`: the partial call, if node is its first argument."""
@@ -174,7 +172,7 @@ class _Analyser:
         ctx = self.ctx
         methods = [s.name.value for s in klass.body.body if isinstance(s, cst.FunctionDef) and s.name.value != "__init__"]
         if methods and rule.subclass is not None:
-            ctx.finding(node, rule, "warning", rule.subclass.format(name=klass.name.value, methods=", ".join(methods)))
+            ctx.report(node, rule, rule.subclass, name=klass.name.value, methods=", ".join(methods))
         self.attributes.from_subclass(klass, Layer(rule, api))
         if klass.bases[0].value is not node:
             return  # super() reaches another base first

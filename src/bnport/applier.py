@@ -24,25 +24,25 @@ _STATEMENTS = (cst.SimpleStatementLine, cst.BaseCompoundStatement)
 
 class Applier(cst.CSTTransformer):
     def __init__(self, analysis: Analysis, imports: ImportPlan, positions: Positions, parents: dict,
-                 comments: bool = True):
+                 markers: dict | None = None):
         super().__init__()
+        self.markers = markers or {}  # statement -> `# bnport: CODE ...` lines written above it
         self._paths = _ancestors(
-            [*analysis.plans, *analysis.replacements, *analysis.renames, *analysis.after, *imports.removals], parents)
-        self.comments = comments
+            [*analysis.plans, *analysis.replacements, *analysis.renames, *analysis.after, *imports.removals,
+             *self.markers], parents)
         self.analysis = analysis
         self.plans = analysis.plans
         self.imports = imports
         self.positions = positions
         self.edits: list[Edit] = []
-        self._comment_stack: list[list[str]] = []
         self._carried: list[cst.EmptyLine] = []  # comments of removed import lines, for the next statement
         self._mindspore_placed = not imports.add_mindspore
+        self._uses_mindspore = False  # only an edit that writes `mindspore.` needs the import
         self._depth = 0  # statement nesting; 0 while between module-level statements
 
-    # -- statements: collect comments from the calls inside, attach them above the statement --
+    # -- statements: markers above them, statements after them --
     def on_visit(self, node: cst.CSTNode) -> bool:
         if isinstance(node, _STATEMENTS):
-            self._comment_stack.append([])
             self._depth += 1
         return node in self._paths and super().on_visit(node)
 
@@ -51,10 +51,9 @@ class Applier(cst.CSTTransformer):
         if not isinstance(original_node, _STATEMENTS):
             return result
         self._depth -= 1
-        comments = self._comment_stack.pop()
         if isinstance(result, cst.RemovalSentinel) or isinstance(result, cst.FlattenSentinel):
             return result
-        extra = [cst.EmptyLine(indent=True, comment=cst.Comment(text)) for text in comments]
+        extra = [cst.EmptyLine(indent=True, comment=cst.Comment(text)) for text in self.markers.get(original_node, ())]
         if self._carried or extra:
             result = result.with_changes(leading_lines=[*self._carried, *result.leading_lines, *extra])
             self._carried = []
@@ -100,6 +99,7 @@ class Applier(cst.CSTTransformer):
             return updated
         rule, target = replacement
         new = dotted(target, self.imports.mindspore_alias).with_changes(lpar=updated.lpar, rpar=updated.rpar)
+        self._uses_mindspore = True
         self._edit(original, rule, new)
         return new
 
@@ -153,8 +153,7 @@ class Applier(cst.CSTTransformer):
             args = body + [tail.with_changes(comma=comma, whitespace_after_arg=last.whitespace_after_arg)]
         func = updated.func if plan.keep_func else dotted(plan.api.target, self.imports.mindspore_alias)
         new = updated.with_changes(func=func, args=args)
-        if self.comments:
-            self._comment_stack[-1].extend(plan.comments)
+        self._uses_mindspore = self._uses_mindspore or f"{self.imports.mindspore_alias}." in code_of(new)
         line, column = self.positions.start(original)
         self.edits.append(Edit(line, column + 1, plan.rule.id, code_of(original), code_of(new), plan.rule.safety))
         return new
@@ -208,13 +207,17 @@ class Applier(cst.CSTTransformer):
         if self._carried:
             footer = [*self._carried, *footer]
             self._carried = []
-        if not self._mindspore_placed:
+        if not self._mindspore_placed and self._uses_mindspore:
             index = insertion_index(body)
             statement = cst.SimpleStatementLine(body=[mindspore_import()])
             if index == 0 and body:
-                # Keep a leading comment block (licence, shebang notes) above the new import.
-                statement = statement.with_changes(leading_lines=body[0].leading_lines)
-                body[0] = body[0].with_changes(leading_lines=[])
+                # Keep a leading comment block (licence, shebang notes) above the new import; the
+                # markers bnport wrote for the first statement stay with it.
+                ours = {text for texts in self.markers.values() for text in texts}
+                mine = [line for line in body[0].leading_lines if line.comment is not None and line.comment.value in ours]
+                theirs = [line for line in body[0].leading_lines if line not in mine]
+                statement = statement.with_changes(leading_lines=theirs)
+                body[0] = body[0].with_changes(leading_lines=mine)
             body.insert(index, statement)
         return updated.with_changes(body=body, footer=footer)
 

@@ -107,9 +107,8 @@ class Attributes:
             if mapped:
                 known = next(l for l in layers if l is not None)
                 others = ", ".join(code_of(c) for c, l in zip(classes, layers) if l is None) or "BatchNorm3d (state under bn2d)"
-                self.ctx.finding(mapped[0], known.rule, "warning",
-                                 f"{subject} may also be {others}: its attributes ({', '.join(sorted({u.attr.value for u in mapped}))}) "
-                                 "are left as they are; on a MindSpore BatchNorm they are gamma, beta, moving_mean, moving_variance")
+                self.ctx.report_kind(mapped[0], known.rule, "mixed-guard", subject=subject, others=others,
+                                     attributes=", ".join(sorted({u.attr.value for u in mapped})))
             return
         layer = layers[0]
         for use in uses:
@@ -160,19 +159,19 @@ class Attributes:
         ctx, rule = self.ctx, layer.rule
         subject = code_of(node.value)
         if spec.report is not None:
-            ctx.finding(node, rule, spec.severity, spec.report.format(object=subject))
+            ctx.report(node, rule, spec.report, object=subject)
             return
         path = ".".join(p for p in (layer.api.attribute_path, spec.to) if p)
         assignment = self._assignment(node)
         if assignment is not None and spec.on_assign is not None:
             refusal = spec.refuse.get(literal_key(assignment.value))
             if refusal is not None:
-                ctx.finding(node, rule, "error", refusal)
+                ctx.report(node, rule, refusal, object=subject)
                 return
             owner = ".".join(p for p in (subject, layer.api.attribute_path) if p)
             self.edits.after.setdefault(assignment, []).append(spec.on_assign.format(object=owner))
             if spec.note is not None:
-                ctx.finding(node, rule, "info", spec.note.format(object=owner))
+                ctx.report(node, rule, spec.note, object=owner)
         if path != node.attr.value:
             self.edits.renames[node] = (rule, path)
         new = f"{subject}.{path}"
@@ -194,13 +193,10 @@ class Attributes:
             form = ctx.ruleset.initializers.get(name) if name else None
             if form is not None and call.args and call.args[0] is parent:
                 value = code_of(call.args[1].value) if len(call.args) > 1 else ""
-                ctx.finding(call, rule, "warning",
-                            f"{code_of(call.func)} is torch's initialiser and does not accept a MindSpore Parameter; "
-                            f"MindSpore form: {form.format(param=new, value=value, mindspore='mindspore')}")
+                ctx.report_kind(call, rule, "initializer", call=code_of(call.func),
+                                form=form.format(param=new, value=value, mindspore="mindspore"))
         elif isinstance(parent, cst.Attribute) and parent.value is node and (parent.attr.value == "data" or parent.attr.value.endswith("_")):
-            ctx.finding(parent, rule, "warning",
-                        f"{code_of(parent)} uses torch's tensor API; on the MindSpore Parameter {new} use "
-                        f"{new}.set_data(...)")
+            ctx.report_kind(parent, rule, "tensor-api", use=code_of(parent), param=new)
 
 
 def _classes(node: cst.BaseExpression) -> list[cst.BaseExpression]:
@@ -277,7 +273,8 @@ def state_dict_keys(ctx: Context, layer_names: set[str]):
             continue
         prefix = ".".join(parts[:-1])
         if spec.to is None:
-            ctx.finding(node, rule, "info", f"state-dict key {value!r}: {spec.report.format(object=prefix or '<layer>')}")
+            text = ctx.ruleset.codes[spec.report].text(object=prefix or "<layer>")
+            ctx.report_kind(node, rule, "state-key-report", key=value, text=text)
             continue
         keys = []
         for _, _, api in entries:
@@ -285,6 +282,5 @@ def state_dict_keys(ctx: Context, layer_names: set[str]):
             if key not in keys:
                 keys.append(key)
         alternatives = f"{keys[0]!r}" + "".join(f" ({k!r} for a BatchNorm3d)" for k in keys[1:])
-        ctx.finding(node, rule, "info",
-                    f"state-dict key {value!r}: the MindSpore checkpoint key is {alternatives}; strings are not rewritten")
+        ctx.report_kind(node, rule, "state-key", key=value, target=alternatives)
 

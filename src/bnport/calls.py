@@ -26,7 +26,7 @@ from bnport.expressions import (
 )
 from bnport.features import Shape
 from bnport.rank import visible_rank
-from bnport.rules import Api, ArgSpec, Rule
+from bnport.rules import Api, ArgSpec, Rule, KeepPlaceholders
 
 
 @dataclass(frozen=True)
@@ -56,7 +56,6 @@ class CallPlan:
     rule: Rule
     api: Api
     decisions: list[ArgDecision]  # one per argument of the call, in order
-    comments: list[str] = field(default_factory=list)  # lines written above the statement
     additions: list[tuple[str, Callable[[Env], str]]] = field(default_factory=list)  # (keyword, Env -> source)
     leading: list[str] = field(default_factory=list)  # positional arguments written first (an inferred num_features)
     bound: dict[str, int] = field(default_factory=dict)  # source parameter -> index of its argument
@@ -65,7 +64,11 @@ class CallPlan:
 
 
 class Refuse(Exception):
-    """The call cannot be converted faithfully; it is left as it is. Args: node, argument, message."""
+    """The call cannot be converted faithfully; it is left as it is, with one error finding."""
+
+    def __init__(self, node, param: str | None, code: str | None = None, kind: str | None = None, **values):
+        super().__init__(code or kind)
+        self.node, self.param, self.code, self.kind, self.values = node, param, code, kind, values
 
 
 def plan_call(ctx: Context, call: cst.Call, rule: Rule, api: Api, *, keep_func: bool = False,
@@ -74,7 +77,7 @@ def plan_call(ctx: Context, call: cst.Call, rule: Rule, api: Api, *, keep_func: 
     the rest bind to the source signature from position `offset` (a partial may bind some already).
     For a rule that infers num_features, `shape` is what the code shows of the input."""
     if rule.report is not None:
-        ctx.finding(call, rule, rule.report_severity, rule.report)
+        ctx.report(call, rule, rule.id)
         return None
     return _plan(ctx, call, _CallPlanner(ctx, call, rule, api, keep_func, shape=shape), skip, offset, defaults)
 
@@ -92,14 +95,16 @@ def plan_layer_call(ctx: Context, call: cst.Call, rule: Rule, api: Api) -> CallP
 
 def _plan(ctx: Context, call: cst.Call, planner: _CallPlanner, skip: int, offset: int, defaults: bool) -> CallPlan | None:
     rule = planner.rule
-    mark = len(ctx.findings)
+    mark = len(ctx.reported)
     try:
         return planner.plan(skip, offset, defaults)
     except Refuse as refusal:
         # Keep only the refusal: the call is untouched, so per-argument notes would mislead.
-        del ctx.findings[mark:]
-        node, argument, message = refusal.args
-        ctx.finding(node, rule, "error", message, argument)
+        ctx.rollback(mark)
+        if refusal.code is not None:
+            ctx.report(refusal.node, rule, refusal.code, refusal.param, **refusal.values)
+        else:
+            ctx.report_kind(refusal.node, rule, refusal.kind, refusal.param, **refusal.values)
         return None
 
 
@@ -129,16 +134,12 @@ class _CallPlanner:
                 names.append(None)
             elif arg.star:
                 star_seen = star_seen or arg.star == "*"
-                ctx.finding(
-                    arg, rule, "warning",
-                    f"{arg.star}{code_of(arg.value)} is kept, but its contents cannot be checked: a momentum "
-                    "passed through it is not inverted and a device is not removed",
-                )
+                ctx.report_kind(arg, rule, "star-args", value=f"{arg.star}{code_of(arg.value)}")
                 names.append(None)
             elif arg.keyword is not None:
                 names.append(arg.keyword.value)
             elif star_seen or position >= len(signature):
-                raise Refuse(arg, None, f"cannot bind positional argument {code_of(arg.value)}; the call is left unconverted")
+                raise Refuse(arg, None, kind="positional-unbound", value=code_of(arg.value))
             else:
                 names.append(signature[position])
         self.bound = {name: arg for name, arg in zip(names, call.args) if name is not None}
@@ -183,8 +184,8 @@ class _CallPlanner:
         """num_features as the code shows it, or a placeholder that fails loudly, with an error finding."""
         if self.shape is not None and self.shape.features is not None:
             return code_of(self.shape.features)
-        message = infer.messages["unknown"].format(placeholder=infer.placeholder, target=api.target.rsplit(".", 1)[-1])
-        self.ctx.finding(self.call, self.rule, "error", message, infer.param)
+        self.ctx.report(self.call, self.rule, infer.messages["unknown"], infer.param,
+                        placeholder=infer.placeholder, target=api.target.rsplit(".", 1)[-1])
         return infer.placeholder
 
     def _layout(self, infer, arg: cst.Arg | None) -> ArgDecision | None:
@@ -195,24 +196,17 @@ class _CallPlanner:
         where = self.call if arg is None else arg
         text = "the default -1" if arg is None else f"axis={code_of(arg.value)}"
         if axis is None:
-            message, severity = messages["axis_variable"], "warning"
+            code = messages["axis_variable"]
         elif rank is None:
-            message, severity = (None, "info") if axis == 1 else (messages["axis_unknown_rank"], "warning")
+            code = None if axis == 1 else messages["axis_unknown_rank"]
         else:
             channel = axis + rank if axis < 0 else axis
-            if channel == 1:
-                message, severity = None, "info"
-            elif channel == rank - 1:
-                message, severity = messages["channels_last"], "warning"
-            else:
-                message, severity = messages["axis_other"], "warning"
-        message = message and message.format(axis=text, rank=rank)
+            code = None if channel == 1 else messages["channels_last"] if channel == rank - 1 else messages["axis_other"]
         if arg is None:
-            if message is not None:
-                self.ctx.finding(where, self.rule, severity, message, infer.axis)
+            if code is not None:
+                self.ctx.report(where, self.rule, code, infer.axis, axis=text, rank=rank)
             return None
-        spec = self.args[infer.axis]
-        return self._remove(arg, infer.axis, message or spec.drop, severity if message else spec.severity)
+        return self._remove(arg, infer.axis, code or self.args[infer.axis].drop, axis=text, rank=rank)
 
     def _together(self):
         """Arguments that map only as a group (center=False and scale=False -> affine=False)."""
@@ -233,8 +227,7 @@ class _CallPlanner:
             if spec.default is None or name in self.bound:
                 continue
             if any(arg.star == "**" for arg in call.args):
-                ctx.finding(call, rule, "warning", f"{name} may come through ** and is not written out; "
-                            f"if it does not, set {spec.to}={spec.default} (the defaults differ)", name)
+                ctx.report_kind(call, rule, "kwargs-default", name, argument=name, to=spec.to, default=spec.default)
             else:
                 source = self._source(spec.default, call, name)
                 self.result.additions.append((spec.to, source))
@@ -245,13 +238,13 @@ class _CallPlanner:
         for name, arg in self.bound.items():
             if "{" + name + "}" in template:
                 if not _repeatable(arg.value):
-                    raise Refuse(node, argument, f"{argument} must be written out as {template.format_map(_Keep())}, "
-                                 f"which repeats {name}; {code_of(arg.value)} is not a plain name, so the call is left unconverted")
+                    raise Refuse(node, argument, kind="template-repeat", argument=argument,
+                                 form=template.format_map(KeepPlaceholders()), name=name, value=code_of(arg.value))
                 used.append(name)
         for name in self.rule.source_signature:
             if "{" + name + "}" in template and name not in used:
-                raise Refuse(node, argument, f"{argument} must be written out as {template.format_map(_Keep())}, "
-                             f"but {name} is not given; the call is left unconverted")
+                raise Refuse(node, argument, kind="template-missing", argument=argument,
+                             form=template.format_map(KeepPlaceholders()), name=name)
         return lambda env: template.format(mindspore=env.alias, **{name: env.codes[name] for name in used})
 
     def _decide(self, arg: cst.Arg, name: str) -> ArgDecision:
@@ -260,32 +253,34 @@ class _CallPlanner:
             return self.overrides[id(arg)]
         spec: ArgSpec | None = self.args.get(name)
         if spec is None:
-            ctx.finding(arg, rule, "warning", f"unknown argument {name!r}: kept as it is", name)
+            ctx.report_kind(arg, rule, "unknown-argument", name, argument=name)
             return ArgDecision(to=name)
         if rule.infer is not None and self.args is rule.args and name == rule.infer.axis:
             return self._layout(rule.infer, arg)
         action = spec.values.get(_value_key(arg.value))
         if action is not None:
             if action.kind == "refuse":
-                raise Refuse(arg, name, action.message)
+                raise Refuse(arg, name, action.code, argument=name, value=code_of(arg.value))
             if action.kind == "to":
                 source = self._source(action.value, arg, name)
-                if action.message:
-                    ctx.finding(arg, rule, action.severity, action.message, name)
+                if action.code:
+                    ctx.report(arg, rule, action.code, name, argument=name, value=code_of(arg.value))
                 return ArgDecision(to=action.to, first=spec.positional and arg.keyword is not None,
                                    make_value=lambda old, env: keep_parens(old, cst.parse_expression(source(env))))
             if action.kind == "target":
                 self.variant = action.target
                 return ArgDecision(remove=True)
-            return self._remove(arg, name, action.message, "info" if action.kind == "omit" else action.severity)
+            if action.kind == "omit":
+                return self._remove(arg, name, None, reason=action.message)
+            return self._remove(arg, name, action.code)
         made = self._from_call(arg, spec)
         if made is not None:
             return made
         if spec.drop is not None:
-            return self._remove(arg, name, spec.drop, spec.severity)
+            return self._remove(arg, name, spec.drop)
         if spec.otherwise is not None:
             template = spec.otherwise
-            ctx.finding(arg, rule, template.severity, template.message, name)
+            ctx.report(arg, rule, template.code, name, argument=name, value=code_of(arg.value))
             return ArgDecision(to=template.to, make_value=lambda old, env: fill_template(template.template, old))
         if spec.transform == "one_minus":
             return ArgDecision(to=spec.to, make_value=lambda old, env: one_minus(old))
@@ -317,14 +312,15 @@ class _CallPlanner:
         return ArgDecision(to=spec.to, make_value=lambda old, env: keep_parens(
             old, cst.parse_expression(text.format(mindspore=env.alias, **codes))))
 
-    def _remove(self, arg, name, reason: str, severity: str) -> ArgDecision:
-        text = one_line(code_of(arg.value))
+    def _remove(self, arg, name, code: str | None, **values) -> ArgDecision:
+        """The argument goes; its finding (the code, or, for a value equal to the target's default, the
+        engine's note) keeps its source text and any comment inside it, in the report and beside the code."""
         comments = [one_line(c.value) for c in comments_in(arg)]
-        note = f"removed {name}={text} ({reason})"
-        if comments:
-            note += f"; its comment: {' '.join(comments)}"
-        self.result.comments.append(f"# bnport: {note}")
-        self.ctx.finding(arg, self.rule, severity, note, name)
+        suffix = f"; its comment: {' '.join(comments)}" if comments else ""
+        values = {"argument": name, "value": one_line(code_of(arg.value)), **values}
+        if code is None:
+            code = self.ctx.ruleset.code_for(self.rule, "default-removed").id
+        self.ctx.report(arg, self.rule, code, name, removal=True, suffix=suffix, **values)
         return ArgDecision(remove=True)
 
     def _dtype(self, arg, name, spec) -> ArgDecision:
@@ -333,22 +329,10 @@ class _CallPlanner:
             source = _value_key(arg.value)  # a dtype string ("float32"), keyed by its repr
         target = self.ctx.ruleset.dtypes.get(source) if source else None
         if target is None:
-            self.ctx.finding(
-                arg, self.rule, "warning",
-                f"dtype {code_of(arg.value)} is not a known torch dtype: kept as it is, "
-                "but MindSpore needs a MindSpore dtype (mindspore.float32, ...)",
-                name,
-            )
+            self.ctx.report_kind(arg, self.rule, "dtype-unknown", name, value=code_of(arg.value))
             return ArgDecision(to=spec.to)
         self.result.replaced.append(arg.value)
         return ArgDecision(to=spec.to, make_value=lambda old, env: keep_parens(old, dotted(target, env.alias)))
-
-
-class _Keep(dict):
-    """format_map helper that leaves placeholders as they are (for messages)."""
-
-    def __missing__(self, key):
-        return "{" + key + "}"
 
 
 def _value_key(node: cst.BaseExpression) -> str:
@@ -397,7 +381,7 @@ def _check_rank(ctx: Context, call: cst.Call, rule: Rule, input_arg: cst.Arg | N
         return
     rank = visible_rank(ctx, call, input_arg.value)
     if rank is not None and rank > rule.max_rank:
-        ctx.finding(input_arg, rule, "warning", rule.rank_message.format(rank=rank))
+        ctx.report(input_arg, rule, rule.rank_message, rank=rank)
 
 
 def one_line(text: str) -> str:

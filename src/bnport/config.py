@@ -37,13 +37,14 @@ class Config:
     extend_exclude: tuple[str, ...] = ()
     select: tuple[str, ...] = ()  # rule ids or prefixes; empty: every rule
     ignore: tuple[str, ...] = ()
-    comments: bool = True  # write `# bnport: removed ...` beside dropped arguments
+    comments: bool = True  # write `# bnport: CODE removed ...` beside dropped arguments
+    todo_comments: bool = True  # write `# bnport: CODE ...` above statements with a warning or an error
 
     def describe(self) -> str:
         source = str(self.file) if self.file else "defaults (no [tool.bnport] found)"
         return (f"config: {source}; target={self.target}; select={list(self.select) or 'all'}; "
                 f"ignore={list(self.ignore)}; exclude={list(self.exclude)}; extend-exclude={list(self.extend_exclude)}; "
-                f"include={list(self.include)}; comments={self.comments}")
+                f"include={list(self.include)}; comments={self.comments}; todo-comments={self.todo_comments}")
 
     def excluded(self, path: Path, is_dir: bool | None = None) -> str | None:
         """The pattern that excludes `path` (a file or directory), if any."""
@@ -59,7 +60,7 @@ class Config:
         return _matcher(self.include).match_file(_relative(path, self.root))
 
 
-_KEYS = {"target", "include", "exclude", "extend-exclude", "select", "ignore", "comments"}
+_KEYS = {"target", "include", "exclude", "extend-exclude", "select", "ignore", "comments", "todo-comments"}
 
 
 def find(paths: list[str]) -> Path | None:
@@ -105,9 +106,9 @@ def load(file: Path) -> Config:
             if value not in TARGETS:
                 raise ConfigError(f"{file}: {where}.target: expected one of {', '.join(TARGETS)}, got {value!r}")
             changes[name] = value
-        elif key == "comments":
+        elif key in ("comments", "todo-comments"):
             if not isinstance(value, bool):
-                raise ConfigError(f"{file}: {where}.comments: expected true or false, got {value!r}")
+                raise ConfigError(f"{file}: {where}.{key}: expected true or false, got {value!r}")
             changes[name] = value
         else:
             if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
@@ -117,12 +118,12 @@ def load(file: Path) -> Config:
 
 
 def check_rule_codes(config: Config, rule_ids: list[str]) -> None:
-    """select / ignore entries must name a rule or a prefix of one."""
+    """select / ignore entries must name a rule or finding code, or a prefix of one."""
     for key in ("select", "ignore"):
         for code in getattr(config, key):
             if not any(rule_id.startswith(code) for rule_id in rule_ids):
                 where = f"{config.file}: tool.bnport.{key}" if config.file else f"--{key}"
-                raise ConfigError(f"{where}: {code!r} is not a rule id or prefix (known: {', '.join(rule_ids)})")
+                raise ConfigError(f"{where}: {code!r} is not a rule id, finding code or prefix of one (bnport rules lists them)")
 
 
 def _relative(path: Path, root: Path) -> str:

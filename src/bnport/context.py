@@ -10,7 +10,7 @@ from bnport.index import Index
 from bnport.model import Finding
 from bnport.positions import Positions
 from bnport.resolve import Reference
-from bnport.rules import Rule, RuleSet
+from bnport.rules import Code, Rule, RuleSet
 
 
 @dataclass
@@ -19,7 +19,12 @@ class Context:
     references: dict[cst.CSTNode, Reference]  # nodes naming a wanted API
     index: Index  # parents, scopes, strings
     positions: Positions
-    findings: list[Finding] = field(default_factory=list)
+    # (finding, the node it is about, a removed argument's marker text): markers are made from these
+    reported: list[tuple[Finding, cst.CSTNode, str | None]] = field(default_factory=list)
+
+    @property
+    def findings(self) -> list[Finding]:
+        return [finding for finding, _, _ in self.reported]
 
     @property
     def scopes(self) -> dict:
@@ -29,9 +34,27 @@ class Context:
         line, column = self.positions.start(node)
         return line, column + 1
 
-    def finding(self, node, rule: Rule, severity: str, message: str, argument: str | None = None):
+    def report(self, node, rule: Rule | None, code: str, param: str | None = None, removal: bool = False,
+               suffix: str = "", **values) -> None:
+        """A finding of `code` (defined in the rule data) about `node` (and the source parameter
+        `param`, if it is about an argument); `values` fill its message."""
+        self._add(node, rule, self.ruleset.codes[code], param, removal, suffix, values)
+
+    def report_kind(self, node, rule: Rule | None, kind: str, param: str | None = None, **values) -> None:
+        """A finding the engine raises itself (an engine kind), with the code the rule's file gives it."""
+        self._add(node, rule, self.ruleset.code_for(rule, kind), param, False, "", values)
+
+    def _add(self, node, rule, code: Code, param, removal: bool, suffix: str, values: dict) -> None:
         line, column = self.position(node)
-        self.findings.append(Finding(line, column, rule.id, severity, message, argument))
+        finding = Finding(line, column, code.id, code.severity, code.text(**values) + suffix, param,
+                          rule=rule.id if rule is not None else None)
+        # A removed argument's marker keeps its source text (and any comment that was inside it).
+        removed = f"removed {values.get('argument')}={values.get('value')} ({code.title}){suffix}" if removal else None
+        self.reported.append((finding, node, removed))
+
+    def rollback(self, mark: int) -> None:
+        """Forget the findings raised since `len(self.reported)` was `mark` (a call left as it was)."""
+        del self.reported[mark:]
 
     def name_of(self, node: cst.CSTNode) -> str | None:
         """The qualified API name a node spells, if it names one unambiguously."""

@@ -18,6 +18,7 @@ from bnport.analysis import analyse
 from bnport.applier import Applier
 from bnport.imports import plan_imports
 from bnport.index import build_index
+from bnport.marks import plan_markers, read_comments, settle
 from bnport.model import FileResult, Options
 from bnport.notebook import convert_notebook
 from bnport.positions import Positions
@@ -63,11 +64,17 @@ def _convert(data: bytes, ruleset: RuleSet, options: Options):
     index = build_index(module)
     positions = Positions(module, text, tree, index.parents)
     analysis = analyse(module, ruleset, index, positions)
-    findings = analysis.findings
-    if not analysis.changes_anything:
+    shown = [entry for entry in analysis.reported if ruleset.shows(entry[0].code, entry[0].rule)]
+    findings = settle([finding for finding, _, _ in shown], read_comments(text, tree), ruleset.codes,
+                      lambda kind: ruleset.code_for(None, kind), options.unused_suppressions)
+    open_ids = {id(finding) for finding in findings}
+    header = [line.comment.value for line in module.header if line.comment is not None]
+    markers = plan_markers([entry for entry in shown if id(entry[0]) in open_ids], ruleset.codes, index.parents,
+                           header, comments=options.comments, todo=options.todo_comments)
+    if not (analysis.changes_anything or markers):
         return data, [], findings
     imports = plan_imports(module, index.all_scopes, analysis.replaced)
-    applier = Applier(analysis, imports, positions, index.parents, comments=options.comments)
+    applier = Applier(analysis, imports, positions, index.parents, markers)
     code, fresh = print_module(module, module.visit(applier), text, positions)
     try:
         with warnings.catch_warnings():

@@ -9,18 +9,21 @@ from dataclasses import dataclass, field
 class Options:
     """How a conversion writes its output (from the configuration)."""
 
-    comments: bool = True  # `# bnport: removed ...` above statements that lost arguments
+    comments: bool = True  # `# bnport: CODE removed ...` above statements that lost arguments
+    todo_comments: bool = True  # `# bnport: CODE message` above statements with a warning or error
+    unused_suppressions: bool = False  # report `# bnport: ignore` comments that hide nothing
 
 
 @dataclass(frozen=True)
 class Finding:
     line: int  # 1-based
     column: int  # 1-based
-    rule: str
+    code: str  # the kind of finding (`bnport explain CODE`)
     severity: str  # "error" | "warning" | "info"
     message: str
     argument: str | None = None
     cell: int | None = None  # in a notebook: the cell's position (1-based); line is within the cell
+    rule: str | None = None  # the conversion rule it was raised for (TBN001), if any
 
 
 @dataclass(frozen=True)
@@ -44,6 +47,7 @@ class FileResult:
     original: bytes | None = None
     converted: bytes | None = None
     diff: str | None = None  # kept instead of the bytes when a diff is asked for
+    remaining: dict[str, int] = field(default_factory=dict)  # source-framework names still used -> count
 
     def to_json(self) -> dict:
         return {
@@ -52,7 +56,7 @@ class FileResult:
             "error": self.error,
             "edits": [{k: v for k, v in e.__dict__.items() if k != "cell" or v is not None} for e in self.edits],
             "findings": [
-                {k: getattr(f, k) for k in ("line", "column", "rule", "severity", "argument", "message")}
+                {k: getattr(f, k) for k in ("line", "column", "code", "severity", "argument", "message", "rule")}
                 | ({"cell": f.cell} if f.cell is not None else {})
                 for f in self.findings
             ],

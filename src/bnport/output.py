@@ -9,7 +9,7 @@ import sys
 import tokenize
 from collections import Counter
 
-from bnport.model import FileResult
+from bnport.model import FileResult, Finding
 
 
 def summary(results: list[FileResult]) -> dict:
@@ -31,7 +31,8 @@ def approximation_notes(results: list[FileResult], ruleset) -> dict[str, str]:
     return {rule_id: ruleset.rule(rule_id).approximate or "" for rule_id in ids}
 
 
-def json_document(results: list[FileResult], target: str, with_diff: bool, notes: dict[str, str] | None = None) -> str:
+def json_document(results: list[FileResult], target: str, with_diff: bool, notes: dict[str, str] | None = None,
+                  statistics: list[dict] | None = None, leftover: list[dict] | None = None) -> str:
     files = []
     for result in results:
         if result.status in ("unchanged", "excluded") and not result.findings:
@@ -41,7 +42,7 @@ def json_document(results: list[FileResult], target: str, with_diff: bool, notes
             entry["diff"] = result.diff
         files.append(entry)
     document = {"version": 1, "target": target, "files": files, "summary": summary(results),
-                "approximate": notes or {}}
+                "approximate": notes or {}, "statistics": statistics or [], "remaining": leftover or []}
     return json.dumps(document, indent=2)
 
 
@@ -67,8 +68,10 @@ _STYLES = {"error": "bold red", "warning": "yellow", "info": "cyan"}
 
 
 def print_text(results: list[FileResult], mode: str, quiet: bool, verbose: bool, stream=None,
-               notes: dict[str, str] | None = None) -> None:
-    """`path:line:col: RULE severity: message` per finding, then one summary line."""
+               notes: dict[str, str] | None = None, statistics: list[dict] | None = None,
+               leftover: list[dict] | None = None) -> None:
+    """`path:line:col: CODE severity: message` per finding (identical ones in a file merged, with a
+    count), then one summary line; with `statistics`, a count per code instead of the findings."""
     say = _printer(stream or sys.stdout)
     severities: Counter = Counter()
     for result in results:
@@ -82,12 +85,16 @@ def print_text(results: list[FileResult], mode: str, quiet: bool, verbose: bool,
             if result.status == "error" or not quiet:
                 style = "red" if result.status == "error" else "yellow"
                 say((result.path, f"bold {style}"), (f":{where}", style))
-        for finding in result.findings:
-            severities[finding.severity] += 1
+        severities.update(finding.severity for finding in result.findings)
+        for finding, others in ([] if statistics is not None else merged(result.findings)):
             if quiet and finding.severity != "error":
                 continue
-            say((result.path, "bold"), f":{_cell(finding)}{finding.line}:{finding.column}: {finding.rule} ",
-                (finding.severity, _STYLES[finding.severity]), f": {finding.message}")
+            more = ""
+            if others:
+                places = ", ".join(f"{_cell(f)}{f.line}" for f in others[:10]) + (", ..." if len(others) > 10 else "")
+                more = f" [and {len(others)} more like it: line{'s' if len(others) > 1 else ''} {places}]"
+            say((result.path, "bold"), f":{_cell(finding)}{finding.line}:{finding.column}: {finding.code} ",
+                (finding.severity, _STYLES[finding.severity]), f": {finding.message}{more}")
         if result.status == "changed" and not quiet:
             verb = {"write": "rewrote", "check": "would rewrite", "diff": "would rewrite"}[mode]
             approximate = sum(e.safety == "approximate" for e in result.edits)
@@ -97,6 +104,9 @@ def print_text(results: list[FileResult], mode: str, quiet: bool, verbose: bool,
             say((f"unchanged {result.path}", "dim"))
     if quiet:
         return
+    if statistics is not None:
+        for row in statistics:
+            say(f"{row['count']:>6}  {row['code']}  ", (f"{row['severity']:<7}", _STYLES[row["severity"]]), f"  {row['title']}")
     s = summary(results)
     changed = "changed" if mode == "write" else "would change"
     found = ", ".join(_plural(severities[k], k) for k in ("error", "warning", "info"))
@@ -105,6 +115,29 @@ def print_text(results: list[FileResult], mode: str, quiet: bool, verbose: bool,
         f"{s['errors']} failed; {_plural(s['edits'], 'edit')}{approximate}; findings: {found}")
     for rule_id, why in (notes or {}).items():
         say((f"approximate ({rule_id}): {' '.join(why.split())}", "yellow"))
+    for entry in leftover or ():
+        names = ", ".join(f"{n['name']} {n['files']}" for n in entry["most_used"])
+        say((f"{_plural(entry['files'], 'file')} still use {entry['framework']}" + (f": {names}" if names else "")
+             + " (files using each) - bnport converts BatchNorm only", "dim"))
+
+
+def merged(findings: list[Finding]) -> list[tuple[Finding, list[Finding]]]:
+    """Identical findings (same code and message) of one file: the first, and the others like it."""
+    groups: dict[tuple, list[Finding]] = {}
+    for finding in findings:
+        groups.setdefault((finding.code, finding.severity, finding.message), []).append(finding)
+    return [(group[0], group[1:]) for group in groups.values()]
+
+
+def statistics(results: list[FileResult], ruleset) -> list[dict]:
+    """Findings counted per code (ruff's --statistics), most frequent first."""
+    counts = Counter(f.code for r in results for f in r.findings)
+    rows = []
+    for code, count in counts.most_common():
+        known = ruleset.codes.get(code)
+        severity = known.severity if known else next(f.severity for r in results for f in r.findings if f.code == code)
+        rows.append({"code": code, "count": count, "severity": severity, "title": known.title if known else ""})
+    return rows
 
 
 def _printer(stream):
@@ -139,7 +172,7 @@ def github_lines(results: list[FileResult], mode: str) -> list[str]:
             lines.append(f"::error file={path},title=bnport::{_escape_data(result.error or '')}")
         for finding in result.findings:
             level = _GITHUB_LEVELS[finding.severity]
-            title = _escape_property(f"bnport {finding.rule}" + (f" (cell {finding.cell})" if finding.cell else ""))
+            title = _escape_property(f"bnport {finding.code}" + (f" (cell {finding.cell})" if finding.cell else ""))
             lines.append(f"::{level} file={path},line={finding.line},col={finding.column},"
                          f"title={title}::{_escape_data(finding.message)}")
         if result.status == "changed":
@@ -169,6 +202,13 @@ def sarif_document(results: list[FileResult], ruleset, version: str) -> str:
         "fullDescription": {"text": " ".join(rule.why.split())},
         "properties": {"safety": rule.safety},
     } for rule in ruleset.rules]
+    rules += [{
+        "id": code.id,
+        "name": code.id,
+        "shortDescription": {"text": code.title},
+        "fullDescription": {"text": f"{code.why} {code.fix}"},
+        "defaultConfiguration": {"level": _SARIF_LEVELS[code.severity]},
+    } for code in ruleset.codes.values() if code.id not in {rule.id for rule in ruleset.rules}]
     index = {rule["id"]: i for i, rule in enumerate(rules)}
     sarif_results = []
     for result in results:
@@ -178,7 +218,7 @@ def sarif_document(results: list[FileResult], ruleset, version: str) -> str:
         for finding in result.findings:
             region = {"startLine": finding.line, "startColumn": finding.column}
             sarif_results.append({
-                "ruleId": finding.rule, "ruleIndex": index.get(finding.rule, -1),
+                "ruleId": finding.code, "ruleIndex": index[finding.code],
                 "level": _SARIF_LEVELS[finding.severity], "message": {"text": finding.message},
                 "locations": [{"physicalLocation": {**location["physicalLocation"], "region": region}}],
             })
@@ -186,7 +226,7 @@ def sarif_document(results: list[FileResult], ruleset, version: str) -> str:
             first = result.edits[0]
             original, converted = _text(result.original), _text(result.converted)
             sarif_results.append({
-                "ruleId": first.rule, "ruleIndex": index.get(first.rule, -1), "level": "warning",
+                "ruleId": first.rule, "ruleIndex": index[first.rule], "level": "warning",
                 "message": {"text": f"bnport rewrites this file for MindSpore ({_plural(len(result.edits), 'edit')})"},
                 "locations": [{"physicalLocation": {**location["physicalLocation"],
                                                     "region": {"startLine": first.line, "startColumn": first.column}}}],

@@ -6,12 +6,22 @@ A mistake is reported as ``RuleError("<file>: <key>: <reason>")`` so the CLI can
 
 from __future__ import annotations
 
+import re
 import tomllib
 from dataclasses import dataclass, field, replace
 from functools import cache
 from pathlib import Path
 
 SEVERITIES = ("info", "warning", "error")
+CODE_PATTERN = re.compile(r"^[A-Z]{3}[0-9]{3}$")
+# Findings the engine itself raises (not tied to one argument or attribute). rules/common.toml
+# gives each a framework-neutral code; a rule file may give a kind its own code and message.
+ENGINE_KINDS = (
+    "ambiguous", "class-member", "function-value", "foreign-call", "escape", "star-args", "kwargs-default",
+    "unknown-argument", "positional-unbound", "template-repeat", "template-missing", "dtype-unknown",
+    "initializer", "tensor-api", "mixed-guard", "state-key", "state-key-report", "unused-suppression",
+    "open-marker", "default-removed",
+)
 SAFETIES = ("exact", "approximate", "report-only")
 TRANSFORMS = ("one_minus", "dtype")
 
@@ -21,14 +31,39 @@ class RuleError(Exception):
 
 
 @dataclass(frozen=True)
+class Code:
+    """One kind of finding: a stable code, its severity and message, and its documentation."""
+
+    id: str
+    title: str  # one line: what it says
+    severity: str
+    message: str  # the report's text; {placeholders} are filled where it is raised
+    why: str
+    fix: str  # what to do
+    file: str
+    kind: str | None = None  # the engine's name for it, when the engine raises it
+    example: str | None = None  # source that raises it (else one of the rule examples does)
+
+    def text(self, **values) -> str:
+        return self.message.format_map(KeepPlaceholders(values))
+
+
+class KeepPlaceholders(dict):
+    """format_map helper: placeholders without a value stay as they are."""
+
+    def __missing__(self, key):
+        return "{" + key + "}"
+
+
+@dataclass(frozen=True)
 class ValueAction:
     """What one literal value of an argument becomes."""
 
     kind: str  # "omit" | "to" | "refuse" | "drop" | "target"
-    message: str = ""  # for "to": an optional finding raised with the rewrite
+    message: str = ""  # "omit": why nothing needs saying
+    code: str | None = None  # "refuse", "drop", and "to" when it is reported: the finding's code
     to: str | None = None
     value: str | None = None
-    severity: str = "warning"
     target: str | None = None  # "target": the argument goes and this variant of the rule is built
 
 
@@ -47,8 +82,7 @@ class TemplateAction:
 
     to: str
     template: str
-    message: str
-    severity: str = "info"
+    code: str  # the finding raised with the rewrite
 
 
 @dataclass(frozen=True)
@@ -56,8 +90,7 @@ class ArgSpec:
     name: str
     to: str | None = None
     transform: str | None = None
-    drop: str | None = None
-    severity: str = "warning"
+    drop: str | None = None  # the code of the finding raised when the argument is removed
     values: dict[str, ValueAction] = field(default_factory=dict)
     otherwise: TemplateAction | None = None
     default: str | None = None  # written as `to=default` when the call does not pass the argument
@@ -103,7 +136,7 @@ class Infer:
     default_variant: str
     producers: dict[str, Producer]
     keepers: dict[str, Keeper]
-    messages: dict[str, str]  # unknown, channels_last, axis_variable, axis_other, axis_unknown_rank
+    messages: dict[str, str]  # unknown, channels_last, axis_variable, axis_other, axis_unknown_rank -> code
 
 
 @dataclass(frozen=True)
@@ -112,11 +145,10 @@ class AttrSpec:
 
     name: str
     to: str | None = None  # new attribute name (under the API's attribute_path)
-    report: str | None = None  # finding raised at every use
-    severity: str = "warning"
+    report: str | None = None  # code of the finding raised at every use
     on_assign: str | None = None  # statement written after `obj.name = value` ({object} = the object)
-    note: str | None = None  # info finding raised where on_assign adds its statement
-    refuse: dict[str, str] = field(default_factory=dict)  # assigned literal -> error message, left as is
+    note: str | None = None  # code of the finding raised where on_assign adds its statement
+    refuse: dict[str, str] = field(default_factory=dict)  # assigned literal -> code of the error, left as is
     state_key: str | None = None  # "always" | "prefixed": string literals ending in it are state-dict keys
 
 
@@ -145,22 +177,23 @@ class Rule:
     source_signature: tuple[str, ...]
     args: dict[str, ArgSpec]
     apis: tuple[Api, ...]
-    report: str | None
+    report: str | None  # report-only rules: the message of the finding (code: the rule's id)
     examples: tuple[Example, ...]
     report_severity: str = "error"
     kind: str = "class"  # "class" (references are rewritten too) | "function"
     attributes: dict[str, AttrSpec] = field(default_factory=dict)
-    members: dict[str, str] = field(default_factory=dict)  # class attribute -> report message
-    subclass: str | None = None  # message for `class X(<source>)`; {methods} = the methods it defines
+    members: dict[str, str] = field(default_factory=dict)  # class attribute -> code of its finding
+    subclass: str | None = None  # code for `class X(<source>)`; {methods} = the methods it defines
     max_rank: int | None = None  # inputs above this rank are not accepted by the target
-    rank_message: str | None = None
+    rank_message: str | None = None  # code
     variants: dict[str, Api] = field(default_factory=dict)  # targets chosen per call (by rank, by a value)
     infer: Infer | None = None
     together: tuple[Together, ...] = ()
     call_signature: tuple[str, ...] = ()  # the signature of applying a built layer (`bn(x, training=...)`)
     call_args: dict[str, ArgSpec] = field(default_factory=dict)
-    reference_report: str | None = None  # the class used as a value is reported, not rewritten
+    reference_report: str | None = None  # code: the class used as a value is reported, not rewritten
     approximate: str | None = None  # why every edit of this rule is approximate (said once in the summary)
+    kinds: dict[str, str] = field(default_factory=dict)  # engine kind -> code, for this rule's file
 
 
 @dataclass(frozen=True, eq=False)
@@ -175,6 +208,8 @@ class RuleSet:
     partials: frozenset[str] = frozenset()  # callables whose first argument is a class (functools.partial)
     initializers: dict[str, str] = field(default_factory=dict)  # torch init function -> MindSpore form
     selection: tuple = ((), ())  # (select, ignore) it was narrowed with; workers narrow the same way
+    codes: dict[str, Code] = field(default_factory=dict)  # every finding code, by id
+    common: dict[str, str] = field(default_factory=dict)  # engine kind -> its framework-neutral code
 
     def mentioned_in(self, data: bytes) -> bool:
         """Cheap byte test: a file naming no source API is never parsed (libcst is not even imported)."""
@@ -196,6 +231,17 @@ class RuleSet:
     def relevant(self, name: str) -> bool:
         """Could a name under this import binding be wanted (torch, torch.nn, functools, ...)?"""
         return name in self._prefixes
+
+    def code_for(self, rule: Rule | None, kind: str) -> Code:
+        """The code an engine finding of this kind has for this rule (its file's own, else the common one)."""
+        return self.codes[(rule.kinds.get(kind) if rule is not None else None) or self.common[kind]]
+
+    def shows(self, code: str, rule: str | None) -> bool:
+        """Whether --select / --ignore let a finding with this code (raised for this rule) through."""
+        select, ignore = self.selection
+        if any(code.startswith(c) for c in ignore):
+            return False
+        return not select or any(code.startswith(c) or (rule or "").startswith(c) for c in select)
 
     def rule(self, rule_id: str) -> Rule:
         for rule in self.rules:
@@ -221,18 +267,56 @@ def load_rules(directory: Path | None = None) -> RuleSet:
     dtypes: dict[str, str] = {}
     partials: set[str] = set()
     initializers: dict[str, str] = {}
+    codes: dict[str, Code] = {}
+    common: dict[str, str] = {}  # engine kind -> code, from files that hold codes only (common.toml)
     for path in files:
         loaded = _load_file(path)
+        if not loaded.rules:
+            common.update({code.kind: code.id for code in loaded.codes.values() if code.kind is not None})
         rules.extend(loaded.rules)
         dtypes.update(loaded.dtypes)
         partials.update(loaded.partials)
         initializers.update(loaded.initializers)
+        for code in loaded.codes.values():
+            if code.id in codes:
+                raise RuleError(f"{code.file}: codes.{code.id}: already defined in {codes[code.id].file}")
+            codes[code.id] = code
     seen_ids: dict[str, str] = {}
     for rule in rules:
-        if rule.id in seen_ids:
-            raise RuleError(f"{rule.file}: rule.id: {rule.id} is already defined in {seen_ids[rule.id]}")
+        if rule.id in seen_ids or rule.id in codes:
+            raise RuleError(f"{rule.file}: rule.id: {rule.id} is already defined in {seen_ids.get(rule.id) or codes[rule.id].file}")
         seen_ids[rule.id] = rule.file
-    return _ruleset(tuple(rules), dtypes, directory, frozenset(partials), initializers)
+        if rule.report is not None:  # a report-only rule's finding carries the rule's own id
+            codes[rule.id] = Code(rule.id, rule.title, rule.report_severity, rule.report, rule.why, rule.report,
+                                  rule.file, example=rule.examples[0].before if rule.examples else None)
+    missing = [kind for kind in ENGINE_KINDS if kind not in common]
+    if missing:
+        raise RuleError(f"{directory}: codes: no file of codes only (common.toml) gives a code to the engine's findings "
+                        f"{', '.join(missing)}")
+    for rule in rules:
+        for code in _referenced_codes(rule):
+            if code not in codes:
+                raise RuleError(f"{rule.file}: {rule.id}: unknown finding code {code!r} (define it under [codes])")
+    return _ruleset(tuple(rules), dtypes, directory, frozenset(partials), initializers, codes, common)
+
+
+def _referenced_codes(rule: Rule):
+    """Every finding code a rule's data names."""
+    for spec in (*rule.args.values(), *rule.call_args.values()):
+        if spec.drop:
+            yield spec.drop
+        for action in spec.values.values():
+            if action.code:
+                yield action.code
+        if spec.otherwise is not None:
+            yield spec.otherwise.code
+    for spec in rule.attributes.values():
+        yield from (c for c in (spec.report, spec.note, *spec.refuse.values()) if c)
+    yield from rule.members.values()
+    yield from (c for c in (rule.subclass, rule.rank_message, rule.reference_report) if c)
+    if rule.infer is not None:
+        yield from rule.infer.messages.values()
+    yield from rule.kinds.values()
 
 
 @cache
@@ -243,12 +327,13 @@ def load_selected(directory: Path | None, select: tuple[str, ...] = (), ignore: 
         return ruleset
     kept = tuple(r for r in ruleset.rules
                  if (not select or any(r.id.startswith(c) for c in select)) and not any(r.id.startswith(c) for c in ignore))
-    result = _ruleset(kept, ruleset.dtypes, ruleset.directory, ruleset.partials, ruleset.initializers)
+    result = _ruleset(kept, ruleset.dtypes, ruleset.directory, ruleset.partials, ruleset.initializers,
+                      ruleset.codes, ruleset.common)
     object.__setattr__(result, "selection", (select, ignore))
     return result
 
 
-def _ruleset(rules: tuple[Rule, ...], dtypes, directory, partials, initializers) -> RuleSet:
+def _ruleset(rules: tuple[Rule, ...], dtypes, directory, partials, initializers, codes, common) -> RuleSet:
     by_source: dict[str, tuple[Rule, Api]] = {}
     for rule in rules:
         for api in rule.apis:
@@ -257,7 +342,7 @@ def _ruleset(rules: tuple[Rule, ...], dtypes, directory, partials, initializers)
                     raise RuleError(f"{rule.file}: {rule.id}.apis: {source} is mapped twice")
                 by_source[source] = (rule, api)
     tokens = tuple(sorted({s.rsplit(".", 1)[-1].encode() for s in by_source}))
-    return RuleSet(rules, by_source, dtypes, tokens, directory, partials, initializers)
+    return RuleSet(rules, by_source, dtypes, tokens, directory, partials, initializers, codes=codes, common=common)
 
 
 @dataclass
@@ -266,6 +351,7 @@ class _FileRules:
     dtypes: dict[str, str]
     partials: list[str]
     initializers: dict[str, str]
+    codes: dict[str, Code]
 
 
 def _load_file(path: Path) -> _FileRules:
@@ -275,7 +361,9 @@ def _load_file(path: Path) -> _FileRules:
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
         raise RuleError(f"{name}: (file): {exc}") from None
     check = _Checker(name)
-    check.keys(data, "(top level)", {"signatures", "dtypes", "rule", "partials", "initializers", "prefixes", "value_sets"})
+    check.keys(data, "(top level)", {"signatures", "dtypes", "rule", "partials", "initializers", "prefixes", "value_sets", "codes"})
+    codes = {key: _load_code(check, key, value) for key, value in check.table(data.get("codes", {}), "codes").items()}
+    kinds = {code.kind: code.id for code in codes.values() if code.kind is not None}
     check.prefixes = {
         key: check.str_list(value, f"prefixes.{key}")
         for key, value in check.table(data.get("prefixes", {}), "prefixes").items()
@@ -293,17 +381,44 @@ def _load_file(path: Path) -> _FileRules:
         for key, value in check.table(data.get("value_sets", {}), "value_sets").items()
     }
     raw_rules = data.get("rule", [])
-    if not isinstance(raw_rules, list) or not raw_rules:
-        raise RuleError(f"{name}: rule: expected at least one [[rule]] table")
+    if not isinstance(raw_rules, list) or not (raw_rules or codes):
+        raise RuleError(f"{name}: rule: expected at least one [[rule]] table (or, in a file of codes only, [codes])")
     raw_rules = _resolve_extends(check, raw_rules)
     return _FileRules(
-        [_load_rule(check, raw, index, signatures) for index, raw in enumerate(raw_rules)],
+        [replace(_load_rule(check, raw, index, signatures), kinds=kinds) for index, raw in enumerate(raw_rules)],
         dtypes,
         check.str_list(data.get("partials", []), "partials"),
         {
             key: check.string(value, f"initializers.{key}")
             for key, value in check.table(data.get("initializers", {}), "initializers").items()
         },
+        codes,
+    )
+
+
+def _load_code(check: _Checker, key: str, raw: object) -> Code:
+    where = f"codes.{key}"
+    if not CODE_PATTERN.match(key):
+        check.fail(where, "a code is three capital letters and three digits (TBN101)")
+    raw = check.table(raw, where)
+    check.keys(raw, where, {"title", "severity", "message", "why", "fix", "kind", "example"},
+               required={"title", "severity", "message", "why", "fix"})
+    kind = raw.get("kind")
+    if kind is not None and kind not in ENGINE_KINDS:
+        check.fail(f"{where}.kind", f"expected one of {', '.join(ENGINE_KINDS)}, got {kind!r}")
+    message = check.string(raw["message"], f"{where}.message")
+    if "\n" in message.strip():
+        check.fail(f"{where}.message", "a message is one line (it is also written beside the code)")
+    return Code(
+        id=key,
+        title=check.string(raw["title"], f"{where}.title"),
+        severity=check.choice(raw["severity"], f"{where}.severity", SEVERITIES),
+        message=message.strip(),
+        why=" ".join(check.string(raw["why"], f"{where}.why").split()),
+        fix=" ".join(check.string(raw["fix"], f"{where}.fix").split()),
+        file=check.file,
+        kind=kind,
+        example=raw.get("example") and check.string(raw["example"], f"{where}.example"),
     )
 
 
@@ -395,8 +510,8 @@ def _load_rule(check: _Checker, raw: object, index: int, signatures: dict) -> Ru
         for name, spec in check.table(raw.get("attributes", {}), f"{where}.attributes").items()
     }
     members = {
-        name: check.string(message, f"{where}.members.{name}")
-        for name, message in check.table(raw.get("members", {}), f"{where}.members").items()
+        name: check.code(code, f"{where}.members.{name}")
+        for name, code in check.table(raw.get("members", {}), f"{where}.members").items()
     }
     max_rank = raw.get("max_rank")
     if max_rank is not None and (not isinstance(max_rank, int) or "rank_message" not in raw):
@@ -441,15 +556,15 @@ def _load_rule(check: _Checker, raw: object, index: int, signatures: dict) -> Ru
         kind=check.choice(raw.get("kind", "class"), f"{where}.kind", ("class", "function")),
         attributes=attributes,
         members=members,
-        subclass=raw.get("subclass") and check.string(raw["subclass"], f"{where}.subclass"),
+        subclass=raw.get("subclass") and check.code(raw["subclass"], f"{where}.subclass"),
         max_rank=max_rank,
-        rank_message=raw.get("rank_message") and check.string(raw["rank_message"], f"{where}.rank_message"),
+        rank_message=raw.get("rank_message") and check.code(raw["rank_message"], f"{where}.rank_message"),
         variants=variants,
         infer=infer,
         together=tuple(together),
         call_signature=call_signature,
         call_args=call_args,
-        reference_report=raw.get("reference_report") and check.string(raw["reference_report"], f"{where}.reference_report"),
+        reference_report=raw.get("reference_report") and check.code(raw["reference_report"], f"{where}.reference_report"),
         approximate=raw.get("approximate") and check.string(raw["approximate"], f"{where}.approximate").strip(),
     )
 
@@ -519,26 +634,25 @@ def _load_infer(check: _Checker, raw: object, where: str, variants: dict[str, Ap
         default_variant=default,
         producers=producers,
         keepers=keepers,
-        messages={k: check.string(v, f"{where}.messages.{k}") for k, v in messages.items()},
+        messages={k: check.code(v, f"{where}.messages.{k}") for k, v in messages.items()},
     )
 
 
 def _load_attribute(check: _Checker, spec: object, where: str) -> AttrSpec:
     spec = check.table(spec, where)
-    check.keys(spec, where, {"to", "report", "severity", "on_assign", "note", "refuse", "state_key"})
+    check.keys(spec, where, {"to", "report", "on_assign", "note", "refuse", "state_key"})
     if ("to" in spec) == ("report" in spec):
         check.fail(where, "needs exactly one of 'to' or 'report'")
     refuse = {
-        literal: check.string(message, f"{where}.refuse.{literal}")
-        for literal, message in check.table(spec.get("refuse", {}), f"{where}.refuse").items()
+        literal: check.code(code, f"{where}.refuse.{literal}")
+        for literal, code in check.table(spec.get("refuse", {}), f"{where}.refuse").items()
     }
     return AttrSpec(
         name=where.rsplit(".", 1)[-1],
         to=spec.get("to") and check.string(spec["to"], f"{where}.to"),
-        report=spec.get("report") and check.string(spec["report"], f"{where}.report"),
-        severity=check.choice(spec.get("severity", "warning"), f"{where}.severity", SEVERITIES),
+        report=spec.get("report") and check.code(spec["report"], f"{where}.report"),
         on_assign=spec.get("on_assign") and check.string(spec["on_assign"], f"{where}.on_assign"),
-        note=spec.get("note") and check.string(spec["note"], f"{where}.note"),
+        note=spec.get("note") and check.code(spec["note"], f"{where}.note"),
         refuse=refuse,
         state_key=spec.get("state_key") and check.choice(spec["state_key"], f"{where}.state_key", ("always", "prefixed")),
     )
@@ -546,8 +660,7 @@ def _load_attribute(check: _Checker, spec: object, where: str) -> AttrSpec:
 
 def _load_arg(check: _Checker, spec: object, where: str) -> ArgSpec:
     spec = check.table(spec, where)
-    check.keys(spec, where, {"to", "transform", "drop", "severity", "values", "otherwise", "default", "positional",
-                             "values_from"})
+    check.keys(spec, where, {"to", "transform", "drop", "values", "otherwise", "default", "positional", "values_from"})
     if "default" in spec and "to" not in spec:
         check.fail(f"{where}.default", "a default is written under the 'to' name, so 'to' is required")
     if ("to" in spec) + ("drop" in spec) + ("otherwise" in spec) == 0:
@@ -581,24 +694,18 @@ def _load_arg(check: _Checker, spec: object, where: str) -> ArgSpec:
     if raw_otherwise is not None:
         key = f"{where}.otherwise"
         raw = check.table(raw_otherwise, key)
-        check.keys(raw, key, {"to", "template", "message", "severity"}, required={"message"})
+        check.keys(raw, key, {"to", "template", "code"}, required={"code"})
         if ("to" not in raw and to is None) or ("template" not in raw and "to" in raw):
             check.fail(key, "needs 'to' and 'template', or an argument 'to' (the value is kept as it is)")
         template = check.string(raw.get("template", "{value}"), f"{key}.template")
         if "{value}" not in template:
             check.fail(f"{key}.template", "must contain {value}")
-        otherwise = TemplateAction(
-            check.string(raw.get("to", to), f"{key}.to"),
-            template,
-            check.string(raw["message"], f"{key}.message"),
-            check.choice(raw.get("severity", "info"), f"{key}.severity", SEVERITIES),
-        )
+        otherwise = TemplateAction(check.string(raw.get("to", to), f"{key}.to"), template, check.code(raw["code"], f"{key}.code"))
     return ArgSpec(
         name=where.rsplit(".", 1)[-1],
         to=to,
         transform=transform,
-        drop=spec.get("drop") and check.string(spec["drop"], f"{where}.drop"),
-        severity=check.choice(spec.get("severity", "warning"), f"{where}.severity", SEVERITIES),
+        drop=spec.get("drop") and check.code(spec["drop"], f"{where}.drop"),
         values=values,
         otherwise=otherwise,
         default=spec.get("default") and check.string(spec["default"], f"{where}.default"),
@@ -625,19 +732,19 @@ def _load_value_action(check: _Checker, action: object, where: str, arg_to: str 
     if len(kinds) != 1:
         check.fail(where, "needs exactly one of 'omit', 'to' (or just 'value'), 'refuse', 'drop' or 'target'")
     kind = kinds[0]
-    allowed = {kind, "severity"} | ({"value", "message"} if kind == "to" else set())
+    allowed = {kind} | ({"value", "code"} if kind == "to" else set())
     check.keys(action, where, allowed, required={"value"} if kind == "to" else set())
-    severity = check.choice(action.get("severity", "error" if kind == "refuse" else "warning"), f"{where}.severity", SEVERITIES)
     if kind == "to":
         to = action.get("to", arg_to)
         if to is None:
             check.fail(f"{where}.to", "required: the argument has no 'to' of its own")
-        message = action.get("message") and check.string(action["message"], f"{where}.message")
-        return ValueAction("to", message=message or "", to=check.string(to, f"{where}.to"),
-                           value=check.string(action["value"], f"{where}.value"), severity=severity)
+        code = action.get("code") and check.code(action["code"], f"{where}.code")
+        return ValueAction("to", code=code, to=check.string(to, f"{where}.to"), value=check.string(action["value"], f"{where}.value"))
     if kind == "target":
         return ValueAction("target", target=check.string(action["target"], f"{where}.target"))
-    return ValueAction(kind, message=check.string(action[kind], f"{where}.{kind}"), severity=severity)
+    if kind == "omit":
+        return ValueAction("omit", message=check.string(action["omit"], f"{where}.omit"))
+    return ValueAction(kind, code=check.code(action[kind], f"{where}.{kind}"))
 
 
 class _Checker:
@@ -669,6 +776,12 @@ class _Checker:
     def list(self, value, key) -> list:
         if not isinstance(value, list):
             self.fail(key, f"expected a list, got {type(value).__name__}")
+        return value
+
+    def code(self, value, key) -> str:
+        """A reference to a finding code (defined under [codes] in some rule file)."""
+        if not isinstance(value, str) or not CODE_PATTERN.match(value):
+            self.fail(key, f"expected a finding code such as 'TBN101' (defined under [codes]), got {value!r}")
         return value
 
     def string(self, value, key) -> str:

@@ -11,6 +11,7 @@ from functools import partial
 from bnport.files import FileError, discover, read, write_if_unchanged
 from bnport.config import Config
 from bnport.model import FileResult, Options
+from bnport.leftover import remaining_uses
 from bnport.output import unified_diff
 from bnport.rules import RuleSet, load_selected
 
@@ -53,6 +54,9 @@ def _report(path: str, ruleset_dir, selection, write: bool, want_diff: bool, opt
     result = convert_path(path, load_selected(ruleset_dir, *selection), write, options)
     if want_diff and result.status == "changed":
         result.diff = unified_diff(result)
+    final = result.converted if result.status == "changed" else result.original
+    if final is not None and result.status != "error" and not path.endswith(".ipynb"):
+        result.remaining = remaining_uses(final)
     # Only the report is kept per file (unless a fix must carry the text), so memory stays flat.
     if not (keep_text and result.status == "changed"):
         result.original = result.converted = None
