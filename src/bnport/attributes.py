@@ -196,7 +196,7 @@ class Attributes:
                 ctx.report_kind(call, rule, "initializer", call=code_of(call.func),
                                 form=form.format(param=new, value=value, mindspore="mindspore"))
         elif isinstance(parent, cst.Attribute) and parent.value is node and (parent.attr.value == "data" or parent.attr.value.endswith("_")):
-            ctx.report_kind(parent, rule, "tensor-api", use=code_of(parent), param=new)
+            ctx.report_kind(parent, rule, "tensor-api", use=code_of(parent), parameter=new)
 
 
 def _classes(node: cst.BaseExpression) -> list[cst.BaseExpression]:

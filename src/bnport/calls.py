@@ -26,7 +26,7 @@ from bnport.expressions import (
 )
 from bnport.features import Shape
 from bnport.rank import visible_rank
-from bnport.rules import Api, ArgSpec, Rule, KeepPlaceholders
+from bnport.rules import Api, ArgSpec, Rule
 
 
 @dataclass(frozen=True)
@@ -239,12 +239,12 @@ class _CallPlanner:
             if "{" + name + "}" in template:
                 if not _repeatable(arg.value):
                     raise Refuse(node, argument, kind="template-repeat", argument=argument,
-                                 form=template.format_map(KeepPlaceholders()), name=name, value=code_of(arg.value))
+                                 form=_shown(template), name=name, value=code_of(arg.value))
                 used.append(name)
         for name in self.rule.source_signature:
             if "{" + name + "}" in template and name not in used:
                 raise Refuse(node, argument, kind="template-missing", argument=argument,
-                             form=template.format_map(KeepPlaceholders()), name=name)
+                             form=_shown(template), name=name)
         return lambda env: template.format(mindspore=env.alias, **{name: env.codes[name] for name in used})
 
     def _decide(self, arg: cst.Arg, name: str) -> ArgDecision:
@@ -333,6 +333,16 @@ class _CallPlanner:
             return ArgDecision(to=spec.to)
         self.result.replaced.append(arg.value)
         return ArgDecision(to=spec.to, make_value=lambda old, env: keep_parens(old, dotted(target, env.alias)))
+
+
+class _Shown(dict):
+    def __missing__(self, key):
+        return "mindspore" if key == "mindspore" else f"<{key}>"
+
+
+def _shown(template: str) -> str:
+    """A value template as a message shows it: `mindspore.ops.ones_like(<running_mean>)`."""
+    return template.format_map(_Shown())
 
 
 def _value_key(node: cst.BaseExpression) -> str:

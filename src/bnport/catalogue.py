@@ -1,4 +1,4 @@
-"""`bnport rules` and `bnport explain ID`: the rule catalogue, generated from the rule data."""
+"""`bnport rules` and `bnport explain ID`: the rule catalogue and the finding codes, generated from the rule data."""
 
 from __future__ import annotations
 
@@ -81,3 +81,36 @@ def _argument(spec) -> str:
 
 def _indented(code: str) -> list[str]:
     return ["    " + line for line in code.strip("\n").splitlines()]
+
+
+def explain_code(code, ruleset: RuleSet) -> str:
+    """One finding code, ruff-style: what it says, why, an example that raises it, what to do."""
+    lines = [f"{code.id}: {code.title}", "", f"Severity: {code.severity}"
+             + (" (needs a person: written beside the code as a marker until it is done or suppressed)"
+                if code.severity != "info" else ""),
+             "", "What it says:", f"  {code.message}", "", "Why:", f"  {code.why}", "", "What to do:", f"  {code.fix}"]
+    example = example_of(code, ruleset)
+    if example is not None:
+        from bnport.convert import convert_file
+
+        result = convert_file("example.py", example.encode(), ruleset)
+        said = [f"  example.py:{f.line}:{f.column}: {f.code} {f.severity}: {f.message}"
+                for f in result.findings if f.code == code.id]
+        after = result.converted.decode() if result.status == "changed" else example
+        lines += ["", "Example:", *_indented(example), "bnport says:", *said, "and writes:", *_indented(after)]
+    lines += ["", f"Suppress one: # bnport: ignore[{code.id}]   All of them: --ignore {code.id}"]
+    return "\n".join(lines) + "\n"
+
+
+def example_of(code, ruleset: RuleSet) -> str | None:
+    """Source that raises the code: its own example, else the first rule example that does."""
+    if code.example:
+        return code.example.lstrip("\n")
+    from bnport.convert import convert_file
+
+    for rule in ruleset.rules:
+        for example in rule.examples:
+            result = convert_file("example.py", example.before.encode(), ruleset)
+            if any(f.code == code.id for f in result.findings):
+                return example.before
+    return None

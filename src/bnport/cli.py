@@ -192,14 +192,18 @@ def rules_command():
 @main.command("explain")
 @click.argument("rule_id")
 def explain_command(rule_id):
-    """Show one rule's documentation: what it does, why, an example, and its fix safety."""
-    from bnport.catalogue import explain
+    """Show one rule's or finding code's documentation: what, why, an example, what to do."""
+    from bnport.catalogue import explain, explain_code
 
     ruleset = _ruleset()
-    matches = [rule for rule in ruleset.rules if rule.id.upper() == rule_id.upper()]
-    if not matches:
-        _fail(f"unknown rule {rule_id!r} (known: {', '.join(r.id for r in ruleset.rules)})")
-    click.echo(explain(matches[0]), nl=False)
+    wanted = rule_id.upper()
+    matches = [rule for rule in ruleset.rules if rule.id == wanted]
+    if matches:
+        click.echo(explain(matches[0]), nl=False)
+    elif wanted in ruleset.codes:
+        click.echo(explain_code(ruleset.codes[wanted], ruleset), nl=False)
+    else:
+        _fail(f"unknown rule or code {rule_id!r} (bnport rules lists them)")
 
 
 def _rules_dir() -> Path | None:

@@ -117,7 +117,8 @@ def print_text(results: list[FileResult], mode: str, quiet: bool, verbose: bool,
         say((f"approximate ({rule_id}): {' '.join(why.split())}", "yellow"))
     for entry in leftover or ():
         names = ", ".join(f"{n['name']} {n['files']}" for n in entry["most_used"])
-        say((f"{_plural(entry['files'], 'file')} still use {entry['framework']}" + (f": {names}" if names else "")
+        verb = "uses" if entry["files"] == 1 else "use"
+        say((f"{_plural(entry['files'], 'file')} still {verb} {entry['framework']}" + (f": {names}" if names else "")
              + " (files using each) - bnport converts BatchNorm only", "dim"))
 
 
