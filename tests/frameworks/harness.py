@@ -80,6 +80,10 @@ class MindSporeSide:
         self.params = (inner.gamma, inner.beta, inner.moving_mean, inner.moving_variance)
         # Without affine, torch has no weight or bias; MindSpore keeps frozen ones/zeros (claim f-3).
         keys = ("gamma", "beta", "mean", "var") if affine else (None, None, "mean", "var")
+        for param in self.params:
+            # set_data would silently resize a parameter: a wrong num_features must fail here, as in a model
+            if tuple(param.shape) != state["mean"].shape:
+                raise ValueError(f"the converted layer has {param.shape[0]} features, the input {state['mean'].shape[0]} channels")
         for param, key in zip(self.params, keys):
             if key is not None:
                 param.set_data(ms.Tensor(state[key]))

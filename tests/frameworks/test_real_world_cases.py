@@ -47,14 +47,18 @@ def _settings(source: str) -> dict:
 
 
 def _marked_statements(source: str) -> list[range]:
-    """Line ranges of the innermost simple statements holding a `# case: breaks` line."""
+    """Line ranges of the statements holding a `# case: breaks` line: a simple statement whole, a
+    compound statement by its header (`if isinstance(m, ...):`)."""
     marked = {number for number, line in enumerate(source.splitlines(), 1) if MARK in line}
     ranges = []
     for node in ast.walk(ast.parse(source)):
-        if isinstance(node, ast.stmt) and not hasattr(node, "body"):
-            span = range(node.lineno, node.end_lineno + 1)
-            if marked & set(span):
-                ranges.append(span)
+        if not isinstance(node, ast.stmt):
+            continue
+        body = getattr(node, "body", None)
+        end = body[0].lineno - 1 if isinstance(body, list) and body else node.end_lineno
+        span = range(node.lineno, max(node.lineno, end) + 1)
+        if marked & set(span):
+            ranges.append(span)
     return ranges
 
 
