@@ -5,8 +5,9 @@ Every place that names a source API (found through the import bindings, ``resolv
 - a class used as a value (default, alias, ``partial``, ``isinstance``, base class, annotation):
   rewritten to the MindSpore class, and followed to the calls made through it (``classrefs``);
 - a class attribute (``SyncBatchNorm.convert_sync_batchnorm``): reported.
-Then the attributes of objects known to be layers are planned (``attributes``), and string
-literals that are state-dict keys are reported. ``applier`` carries the result out in one pass.
+Then every use of a converted layer object is planned (``layers`` finds them, ``guards`` the type
+tests that narrow one, ``layer_uses`` maps or reports each use), and string literals that are
+state-dict keys are reported. ``applier`` carries the result out in one pass.
 """
 
 from __future__ import annotations
@@ -15,14 +16,16 @@ from dataclasses import dataclass, field
 
 import libcst as cst
 
-from bnport.attributes import Attributes, Layer, state_dict_keys
 from bnport.calls import CallPlan, plan_call, plan_layer_call
-from bnport.classrefs import ClassFlow, is_type_check
+from bnport.classrefs import ClassFlow
 from bnport.context import Context
 from bnport.expressions import code_of
 from bnport.features import Shapes
 from bnport.index import Index
+from bnport.layer_uses import LayerEdits, LayerUses
+from bnport.layers import Fact, Layer, LayerObjects
 from bnport.model import Finding
+from bnport.state_keys import state_dict_keys
 from bnport.positions import Positions
 from bnport.resolve import Reference, find_references
 from bnport.rules import Api, Rule, RuleSet
@@ -32,19 +35,34 @@ from bnport.rules import Api, Rule, RuleSet
 class Analysis:
     plans: dict[cst.Call, CallPlan] = field(default_factory=dict)
     replacements: dict[cst.CSTNode, tuple[Rule, str]] = field(default_factory=dict)  # class reference -> target
-    renames: dict[cst.Attribute, tuple[Rule, str]] = field(default_factory=dict)  # attribute -> new path
-    after: dict[cst.CSTNode, list[str]] = field(default_factory=dict)  # small statement -> statements after it
+    layers: LayerEdits = field(default_factory=LayerEdits)  # what uses of converted layer objects become
     # (finding, the node it is about, a removed argument's marker text), in source order
     reported: list[tuple[Finding, cst.CSTNode, str | None]] = field(default_factory=list)
 
     @property
+    def renames(self) -> dict[cst.Attribute, tuple[Rule, str]]:
+        return self.layers.renames
+
+    @property
+    def after(self) -> dict[cst.CSTNode, list[str]]:
+        return self.layers.after
+
+    @property
     def replaced(self) -> list[cst.CSTNode]:
         """Original nodes whose names the conversion removes (imports they used may go)."""
-        return [node for plan in self.plans.values() for node in plan.replaced] + list(self.replacements)
+        return ([node for plan in self.plans.values() for node in plan.replaced] + list(self.replacements)
+                + [call.func for call in self.layers.initializers])
+
+    @property
+    def edited(self) -> list[cst.CSTNode]:
+        """Every node the applier changes or writes next to."""
+        edits = self.layers
+        return [*self.plans, *self.replacements, *edits.renames, *edits.after, *edits.calls, *edits.statements,
+                *edits.strings, *edits.initializers]
 
     @property
     def changes_anything(self) -> bool:
-        return bool(self.plans or self.replacements or self.renames or self.after)
+        return bool(self.edited)
 
 
 def analyse(module: cst.Module, ruleset: RuleSet, index: Index, positions: Positions) -> Analysis:
@@ -57,9 +75,11 @@ class _Analyser:
     def __init__(self, ctx: Context):
         self.ctx = ctx
         self.flow = ClassFlow(ctx)
-        self.attributes = Attributes(ctx, self.flow)
+        self.objects = LayerObjects(ctx, self.flow)
+        self.uses = LayerUses(ctx, self.flow, self.objects)
         self.result = Analysis()
-        self.constructed: dict[cst.Call, Layer] = {}
+        self.constructed = self.objects.constructed
+        self.tests: list[cst.CSTNode] = []  # class expressions in type tests and annotations
         self._shapes: dict[int, Shapes] = {}
 
     def run(self, module: cst.Module) -> Analysis:
@@ -69,16 +89,17 @@ class _Analyser:
             entry = ctx.ruleset.by_source.get(reference.name)
             if entry is not None:
                 self.site(reference, *entry)
-        self.attributes.from_constructors(self.constructed)
-        for call, layer in self.attributes.edits.applications:
+        self.layer_objects()
+        for call, layer in self.uses.edits.applications:
             self.layer_call(call, layer)
-        state_dict_keys(ctx, self.attributes.edits.layer_names)
-        self.result.renames = self.attributes.edits.renames
-        self.result.after = self.attributes.edits.after
+        state_dict_keys(ctx, self.uses.edits.layer_names, self.uses.edits.looked_up)
+        self.result.layers = self.uses.edits
         self.result.reported = sorted(ctx.reported, key=lambda r: (r[0].line, r[0].column))
         return self.result
 
     def plan(self, call: cst.Call, rule: Rule, api: Api, layer: bool = True, **options) -> CallPlan | None:
+        if call in self.result.plans:
+            return self.result.plans[call]  # reached again (a registry of several classes)
         if rule.infer is not None and not options.get("keep_func"):
             options["shape"] = self.shapes(rule).of_constructor(call)
         plan = plan_call(self.ctx, call, rule, api, **options)
@@ -128,7 +149,6 @@ class _Analyser:
             self.class_reference(node, rule, api)
 
     def class_reference(self, node: cst.BaseExpression, rule: Rule, api: Api):
-        ctx = self.ctx
         start, offset, through_partial = node, 0, False
         partial = self.partial_around(node)
         if partial is not None:
@@ -136,21 +156,55 @@ class _Analyser:
                 return  # refused: the class stays torch's, with its partial arguments
             start, through_partial = partial, True
             offset = sum(1 for arg in partial.args[1:] if arg.keyword is None and not arg.star)
+        config = self.config_around(node)
+        if config is not None and self.plan(config, rule, api, layer=False, keep_func=True,
+                                            keep=frozenset({id(a) for a in config.args if a.value is node})) is None:
+            return
         self.result.replacements[node] = (rule, api.target)
+        self.objects.layer_classes[id(node)] = Layer(rule, api)
         klass = self.base_of(node)
         if klass is not None:
             self.subclass(klass, node, rule, api)
             return
-        self.type_check(node)
+        self.tests.append(node)
+        self.follow_class(node, start, rule, api, offset, through_partial)
+
+    def follow_class(self, node, start, rule: Rule, api: Api, offset: int, through_partial: bool):
+        """Where the class goes from `start`: calls through names that hold only it are converted, calls
+        that may reach other classes are reported, and where it leaves sight is said once."""
+        ctx = self.ctx
         flow = self.flow.follow(start, rule, offset)
+        for test in flow.tests:
+            self.objects.layer_classes.setdefault(id(test), Layer(rule, api))
+            self.tests.append(test)
+        for base, klass in flow.bases:
+            self.subclass(klass, base, rule, api)
         for call, call_offset in flow.alias_calls:
             self.plan(call, rule, api, keep_func=True, offset=call_offset, defaults=not through_partial)
+        for partial, partial_offset in flow.partials:
+            if self.plan(partial, rule, api, layer=False, keep_func=True, skip=1, offset=partial_offset) is not None:
+                shift = sum(1 for arg in partial.args[1:] if arg.keyword is None and not arg.star)
+                self.follow_class(node, partial, rule, api, partial_offset + shift, True)
         for call in flow.foreign_calls:
             ctx.report_kind(call, rule, "foreign-call", callee=code_of(call.func), target=api.target,
                             reference=code_of(node), line=ctx.position(node)[0], first=rule.source_signature[0])
+        for name in flow.exports:
+            ctx.report(name, rule, "TBN307", name=name.value, target=api.target)
         if flow.escapes:
             ctx.report_kind(node, rule, "escape", name=code_of(node), target=api.target,
                             line=ctx.position(flow.escapes[0])[0])
+
+    def config_around(self, node) -> cst.Call | None:
+        """`dict(type=<node>, momentum=...)`: a registry config (mmcv style), whose other keys are the
+        arguments the class is built with."""
+        arg = self.ctx.parent(node)
+        call = self.ctx.parent(arg)
+        if (isinstance(arg, cst.Arg) and isinstance(call, cst.Call) and arg.keyword is not None
+                and arg.keyword.value in self.ctx.ruleset.config_keys and isinstance(call.func, cst.Name)
+                and call.func.value == "dict" and self.ctx.scopes.get(call.func) is not None
+                and not self.ctx.scopes[call.func]["dict"]):
+            return call
+        return None
 
     def partial_around(self, node) -> cst.Call | None:
         """`partial(<node>, ...)`: the partial call, if node is its first argument."""
@@ -170,27 +224,105 @@ class _Analyser:
 
     def subclass(self, klass: cst.ClassDef, node, rule: Rule, api: Api):
         ctx = self.ctx
-        methods = [s.name.value for s in klass.body.body if isinstance(s, cst.FunctionDef) and s.name.value != "__init__"]
-        if methods and rule.subclass is not None:
-            ctx.report(node, rule, rule.subclass, name=klass.name.value, methods=", ".join(methods))
-        self.attributes.from_subclass(klass, Layer(rule, api))
-        if klass.bases[0].value is not node:
-            return  # super() reaches another base first
+        self.objects.subclasses[klass] = Layer(rule, api)
+        self._torch_methods(klass, node, rule)
+        first = klass.bases[0].value is node
         for statement in klass.body.body:
             if isinstance(statement, cst.FunctionDef) and statement.name.value == "__init__":
                 for call in _super_init_calls(statement):
-                    self.plan(call, rule, api, layer=False, keep_func=True)
+                    if first:
+                        self.plan(call, rule, api, layer=False, keep_func=True)
+                    elif len(call.args) > 1 or any(a.keyword or a.star for a in call.args):
+                        # super() reaches another base first; what it passes on reaches the BatchNorm unconverted
+                        ctx.report(call, rule, "TBN306", name=klass.name.value, base=code_of(klass.bases[0].value))
 
-    def type_check(self, node):
-        """`isinstance(m, <node>)` or `isinstance(m, (<node>, ...))`: m may be a layer in the if-body."""
+    def _torch_methods(self, klass: cst.ClassDef, node, rule: Rule):
+        """A subclass's methods, and class attributes that replace members (`forward = helper`), follow
+        torch's API: one finding at each."""
+        if rule.subclass is None:
+            return
+        members = {name for name, spec in rule.attributes.items() if spec.call or spec.statement or spec.report}
+        for statement in klass.body.body:
+            if isinstance(statement, cst.FunctionDef) and statement.name.value != "__init__":
+                self.ctx.report(statement.name, rule, rule.subclass, name=klass.name.value, methods=statement.name.value)
+            for small in statement.body if isinstance(statement, cst.SimpleStatementLine) else ():
+                if isinstance(small, cst.Assign):
+                    for target in small.targets:
+                        if isinstance(target.target, cst.Name) and target.target.value in members | {"forward"}:
+                            self.ctx.report(target.target, rule, rule.subclass, name=klass.name.value,
+                                            methods=target.target.value)
+
+    def layer_objects(self):
+        """Every use of a converted layer: from constructors, subclasses' `self`, type tests, annotations."""
+        objects, uses, ctx = self.objects, self.uses, self.ctx
+        for klass in objects._all_classes():
+            layer = objects.subclass_layer(klass)
+            if layer is None:
+                continue
+            if klass not in objects.subclasses:  # a subclass of a subclass in the file
+                self._torch_methods(klass, klass.name, layer.rule)
+            fact = Fact(layer, True, ctx.position(klass)[0], id(klass))
+            for name, nodes in self.flow.self_attributes(klass).items():
+                for node in nodes:
+                    uses.follow(node.value, fact)
+            if self._calls_base_init(klass):
+                for call in self._instances(klass):
+                    if call not in self.result.plans:
+                        self.plan(call, layer.rule, layer.api, layer=False, keep_func=True)
+        # Type tests first: inside what they guard, their subject is certain, whatever else reaches it.
+        guards = [uses.guards.from_class(node) for node in self.tests
+                  if not (isinstance(ctx.parent(node), cst.Annotation) and isinstance(ctx.parent(ctx.parent(node)), cst.Param))]
+        for guard in guards:
+            uses.follow_guard(guard)
+        for node in self.tests:
+            parent = ctx.parent(node)
+            if isinstance(parent, cst.Annotation) and isinstance(ctx.parent(parent), cst.Param):
+                uses.follow_binding(("param", ctx.parent(parent)))
+        for call, layer in list(objects.constructed.items()):
+            uses.follow(call, Fact(layer, True, ctx.position(call)[0], id(call)))
+        uses.follow_owners()
+        self._class_name_tests()
+        uses.finish()
+
+    def _class_name_tests(self):
+        """`m.__class__.__name__.find('BatchNorm') != -1` and the like narrow m, uncertainly."""
         ctx = self.ctx
-        parent = ctx.parent(node)
-        if isinstance(parent, cst.Element) and isinstance(ctx.parent(parent), cst.Tuple):
-            parent = ctx.parent(ctx.parent(parent))
-        check = ctx.parent(parent)
-        if (isinstance(parent, cst.Arg) and isinstance(check, cst.Call) and is_type_check(check)
-                and check.func.value == "isinstance" and len(check.args) == 2 and check.args[1] is parent):
-            self.attributes.from_type_check(check)
+        tokens: dict[str, Layer] = {}
+        for source, (rule, api) in ctx.ruleset.by_source.items():
+            if rule.kind == "class" and api.target is not None and not rule.reference_report:
+                tokens.setdefault(source.rsplit(".", 1)[-1], Layer(rule, api))
+        if not tokens:
+            return
+        names = tuple(tokens)
+        for string in ctx.index.strings:
+            if "Norm" not in string.value:
+                continue
+            try:
+                text = string.evaluated_value
+            except (ValueError, SyntaxError):
+                continue
+            if not isinstance(text, str):
+                continue
+            layer = next((l for t, l in tokens.items() if text in t or t in text), None)
+            if layer is not None:
+                self.uses.follow_guard(self.uses.guards.from_name_string(string, names, layer))
+
+    def _calls_base_init(self, klass: cst.ClassDef) -> bool:
+        """A subclass without its own __init__ (up to the converted base): calls take the base's arguments."""
+        chain = [klass, *self.objects.local_bases(klass, transitive=True)]
+        return not any(isinstance(s, cst.FunctionDef) and s.name.value in ("__init__", "__new__")
+                       for k in chain for s in k.body.body)
+
+    def _instances(self, klass: cst.ClassDef) -> list[cst.Call]:
+        scope = self.ctx.scopes.get(klass)
+        calls = []
+        for assignment in scope.assignments[klass.name.value] if scope is not None else ():
+            if assignment.node is klass:
+                for access in assignment.references:
+                    parent = self.ctx.parent(access.node)
+                    if isinstance(parent, cst.Call) and parent.func is access.node:
+                        calls.append(parent)
+        return calls
 
 
 def _super_init_calls(function: cst.FunctionDef) -> list[cst.Call]:

@@ -27,9 +27,7 @@ class Applier(cst.CSTTransformer):
                  markers: dict | None = None):
         super().__init__()
         self.markers = markers or {}  # statement -> `# bnport: CODE ...` lines written above it
-        self._paths = _ancestors(
-            [*analysis.plans, *analysis.replacements, *analysis.renames, *analysis.after, *imports.removals,
-             *self.markers], parents)
+        self._paths = _ancestors([*analysis.edited, *imports.removals, *self.markers], parents)
         self.analysis = analysis
         self.plans = analysis.plans
         self.imports = imports
@@ -60,9 +58,11 @@ class Applier(cst.CSTTransformer):
         return self._statements_after(original_node, result)
 
     def _statements_after(self, original, result):
-        """Statements a plan adds after an assignment (`m.momentum = x` -> update the primitive)."""
+        """Statements a plan adds after an assignment (`m.momentum = x` -> update the primitive), and
+        calls that become statements (`m.reset_running_stats()` -> two set_data calls)."""
         if not isinstance(original, (cst.SimpleStatementLine, cst.SimpleStatementSuite)):
             return result
+        result = self._member_statements(original, result)
         added = [text for small in original.body for text in self.analysis.after.get(small, [])]
         if not added:
             return result
@@ -74,8 +74,38 @@ class Applier(cst.CSTTransformer):
         lines = [cst.SimpleStatementLine(body=[small.with_changes(semicolon=cst.MaybeSentinel.DEFAULT)]) for small in smalls]
         return cst.FlattenSentinel([result, *lines])
 
+    def _member_statements(self, original, result):
+        templates = self.analysis.layers.statements
+        if not any(small in templates for small in original.body):
+            return result
+        body = []
+        for small, new in zip(original.body, result.body):
+            if small not in templates:
+                body.append(new)
+                continue
+            rule, template, path = templates[small]
+            layer = code_of(new.value.func.value)
+            text = template.format(object=layer, state=".".join(p for p in (layer, path) if p),
+                                   mindspore=self.imports.mindspore_alias)
+            smalls = list(cst.parse_statement(text).body)
+            self._uses_mindspore = self._uses_mindspore or f"{self.imports.mindspore_alias}." in text
+            self._edit(small, rule, cst.SimpleStatementLine(body=smalls))
+            last = smalls[-1].with_changes(semicolon=new.semicolon)
+            body += [s.with_changes(semicolon=cst.Semicolon(whitespace_after=cst.SimpleWhitespace(" "))) for s in smalls[:-1]]
+            body.append(last)
+        return result.with_changes(body=body)
+
     def leave_SimpleStatementSuite(self, original, updated):
         return self._statements_after(original, updated)
+
+    def leave_SimpleString(self, original: cst.SimpleString, updated: cst.SimpleString):
+        renamed = self.analysis.layers.strings.get(original)
+        if renamed is None:
+            return updated
+        rule, text = renamed
+        new = updated.with_changes(value=text)
+        self._edit(original, rule, new)
+        return new
 
     # -- class references and attributes of layers --
     def leave_Name(self, original: cst.Name, updated: cst.Name):
@@ -108,7 +138,10 @@ class Applier(cst.CSTTransformer):
         self.edits.append(Edit(line, column + 1, rule.id, code_of(original), code_of(new), rule.safety))
 
     # -- calls --
-    def leave_Call(self, original: cst.Call, updated: cst.Call) -> cst.Call:
+    def leave_Call(self, original: cst.Call, updated: cst.Call) -> cst.BaseExpression:
+        layers = self.analysis.layers
+        if original in layers.calls or original in layers.initializers:
+            return self._member_call(original, updated)
         plan = self.plans.get(original)
         if plan is None:
             return updated
@@ -156,6 +189,25 @@ class Applier(cst.CSTTransformer):
         self._uses_mindspore = self._uses_mindspore or f"{self.imports.mindspore_alias}." in code_of(new)
         line, column = self.positions.start(original)
         self.edits.append(Edit(line, column + 1, plan.rule.id, code_of(original), code_of(new), plan.rule.safety))
+        return new
+
+    def _member_call(self, original: cst.Call, updated: cst.Call) -> cst.BaseExpression:
+        """`m.eval()` -> `m.set_train(False)`; `nn.init.constant_(m.gamma, 1)` -> `m.gamma.set_data(...)`."""
+        alias = self.imports.mindspore_alias
+        args = [a.with_changes(comma=cst.MaybeSentinel.DEFAULT) for a in updated.args]
+        if original in self.analysis.layers.calls:
+            rule, template, path = self.analysis.layers.calls[original]
+            layer = code_of(updated.func.value)
+            text = template.format(object=layer, state=".".join(p for p in (layer, path) if p), mindspore=alias,
+                                   args=", ".join(code_of(a) for a in args))
+        else:
+            rule, template = self.analysis.layers.initializers[original]
+            value = next((a.value for a in args[1:] if a.keyword is None or a.keyword.value == "val"), None)
+            text = template.format(param=code_of(args[0].value), value=code_of(value) if value is not None else "",
+                                   mindspore=alias)
+        self._uses_mindspore = self._uses_mindspore or f"{alias}." in text
+        new = cst.parse_expression(text).with_changes(lpar=updated.lpar, rpar=updated.rpar)
+        self._edit(original, rule, new)
         return new
 
     # -- imports --

@@ -72,14 +72,17 @@ class Refuse(Exception):
 
 
 def plan_call(ctx: Context, call: cst.Call, rule: Rule, api: Api, *, keep_func: bool = False,
-              skip: int = 0, offset: int = 0, defaults: bool = True, shape: Shape | None = None) -> CallPlan | None:
+              skip: int = 0, offset: int = 0, defaults: bool = True, shape: Shape | None = None,
+              keep: frozenset = frozenset()) -> CallPlan | None:
     """Plan `call` as a call of `api`. `skip` leading arguments are kept as they are (partial's class);
     the rest bind to the source signature from position `offset` (a partial may bind some already).
     For a rule that infers num_features, `shape` is what the code shows of the input."""
     if rule.report is not None:
         ctx.report(call, rule, rule.id)
         return None
-    return _plan(ctx, call, _CallPlanner(ctx, call, rule, api, keep_func, shape=shape), skip, offset, defaults)
+    planner = _CallPlanner(ctx, call, rule, api, keep_func, shape=shape)
+    planner.keep = keep
+    return _plan(ctx, call, planner, skip, offset, defaults)
 
 
 def plan_layer_call(ctx: Context, call: cst.Call, rule: Rule, api: Api) -> CallPlan | None:
@@ -121,6 +124,7 @@ class _CallPlanner:
         self.bound: dict[str, cst.Arg] = {}
         self.overrides: dict[str, ArgDecision] = {}
         self.variant: str | None = None  # chosen by a value (Keras synchronized=True)
+        self.keep: frozenset = frozenset()  # ids of arguments that are not the API's (a config's type=)
 
     def plan(self, skip: int, offset: int, defaults: bool) -> CallPlan:
         ctx, call, rule, plan = self.ctx, self.call, self.rule, self.result
@@ -130,7 +134,7 @@ class _CallPlanner:
         star_seen = False
         for index, arg in enumerate(call.args):
             position = index - skip + offset
-            if index < skip:
+            if index < skip or id(arg) in self.keep:
                 names.append(None)
             elif arg.star:
                 star_seen = star_seen or arg.star == "*"
@@ -258,6 +262,11 @@ class _CallPlanner:
         if rule.infer is not None and self.args is rule.args and name == rule.infer.axis:
             return self._layout(rule.infer, arg)
         action = spec.values.get(_value_key(arg.value))
+        if action is None and spec.values:
+            constant = _constant(ctx, arg.value)  # `momentum=BN_MOMENTUM` with `BN_MOMENTUM = None`
+            action = spec.values.get(_value_key(constant)) if constant is not None else None
+            if action is not None and action.kind not in ("refuse", "to"):
+                action = None  # only refusals and exact values need the constant's value; the name stays
         if action is not None:
             if action.kind == "refuse":
                 raise Refuse(arg, name, action.code, argument=name, value=code_of(arg.value))
@@ -356,6 +365,30 @@ def _value_key(node: cst.BaseExpression) -> str:
         if isinstance(evaluated, str):
             return repr(evaluated)
     return literal_key(node)
+
+
+_LITERALS = (cst.Integer, cst.Float, cst.SimpleString)
+
+
+def _constant(ctx: Context, node: cst.BaseExpression) -> cst.BaseExpression | None:
+    """The literal a name is bound to once (a module or class constant such as `BN_MOMENTUM = None`)."""
+    node = strip_parens(node)
+    if not isinstance(node, cst.Name):
+        return None
+    scope = ctx.scopes.get(node)
+    assignments = list(scope[node.value]) if scope is not None else []
+    if len(assignments) != 1:
+        return None
+    target = assignments[0].node
+    holder = ctx.parent(target)
+    statement = ctx.parent(holder) if isinstance(holder, cst.AssignTarget) else holder
+    value = getattr(statement, "value", None) if isinstance(statement, (cst.Assign, cst.AnnAssign)) else None
+    if value is None or (isinstance(statement, cst.Assign) and len(statement.targets) != 1):
+        return None
+    bare = strip_parens(value)
+    if isinstance(bare, _LITERALS) or (isinstance(bare, cst.Name) and bare.value in ("None", "True", "False")):
+        return value
+    return None
 
 
 def _int_literal(node: cst.BaseExpression) -> int | None:

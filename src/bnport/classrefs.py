@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 import libcst as cst
 
 from bnport.context import Context
-from bnport.index import ClassScope
+from bnport.index import ClassScope, ModuleScope
 from bnport.rules import Rule
 
 TYPE_CHECKS = ("isinstance", "issubclass")
@@ -33,6 +33,10 @@ class Flow:
     escapes: list[cst.CSTNode] = field(default_factory=list)  # where the class leaves sight
     foreign_calls: list[cst.Call] = field(default_factory=list)  # calls that may reach other classes too
     alias_calls: list[tuple[cst.Call, int]] = field(default_factory=list)  # (call, positional offset)
+    tests: list[cst.CSTNode] = field(default_factory=list)  # where it is looked at: type tests, annotations
+    bases: list[tuple[cst.CSTNode, cst.ClassDef]] = field(default_factory=list)  # (node, class it is a base of)
+    partials: list[tuple[cst.Call, int]] = field(default_factory=list)  # partial(<it>, ...) that hold only it
+    exports: list[cst.Name] = field(default_factory=list)  # module-level names listed in __all__ that hold it
 
 
 class ClassFlow:
@@ -56,26 +60,122 @@ class ClassFlow:
         elif isinstance(parent, cst.Arg):
             owner = ctx.parent(parent)
             if isinstance(owner, cst.Call) and is_type_check(owner):
+                flow.tests.append(node)
                 return
             if isinstance(owner, cst.ClassDef):
-                return  # a base class: the caller reports subclasses
+                if parent in owner.bases:
+                    flow.bases.append((node, owner))
+                return
+            if isinstance(owner, cst.Call) and self._passed(owner, parent, node, rule, sole, offset, flow, seen):
+                return
             flow.escapes.append(owner if isinstance(owner, cst.Call) else parent)
         elif isinstance(parent, cst.Element):
             container = ctx.parent(parent)
             holder = ctx.parent(container)
             if isinstance(holder, cst.Arg) and isinstance(ctx.parent(holder), cst.Call) and is_type_check(ctx.parent(holder)):
+                flow.tests.append(node)
                 return
             if isinstance(holder, (cst.Comparison, cst.ComparisonTarget)):
+                flow.tests.append(node)
                 return  # `type(m) in (BN1, BN2)`
+            if self._class_tuple(container, holder, flow):
+                return
             flow.escapes.append(container)
+        elif isinstance(parent, cst.DictElement) and parent.value is node:
+            container = ctx.parent(parent)
+            if not self._registry(container, rule, offset, flow, seen):
+                flow.escapes.append(container)
         elif isinstance(parent, cst.Param) and parent.default is node:
             self._name(ctx.scopes.get(parent.name), parent.name.value, rule, False, offset, flow, seen)
         elif isinstance(parent, (cst.Assign, cst.AnnAssign)) and parent.value is node:
             targets = [t.target for t in parent.targets] if isinstance(parent, cst.Assign) else [parent.target]
             for target in targets:
                 self._target(target, rule, sole, offset, flow, seen)
-        elif not _inspects(parent, node):
+        elif _inspects(parent, node):
+            flow.tests.append(node)
+        else:
             flow.escapes.append(parent if parent is not None else node)
+
+    def _passed(self, call: cst.Call, arg: cst.Arg, node, rule, sole: bool, offset: int, flow: Flow, seen: set) -> bool:
+        """The class given to `partial(<it>, ...)` or to a function of this file: followed there."""
+        ctx = self.ctx
+        if call.args and call.args[0] is arg and arg.keyword is None and ctx.name_of(call.func) in ctx.ruleset.partials:
+            if only_first_argument(call, rule, offset, skip=1):
+                self._expression(call, rule, sole, offset, flow, seen)
+            elif sole:
+                flow.partials.append((call, offset))
+            else:
+                flow.foreign_calls.append(call)
+            return True
+        function = _local_function(ctx, call.func)
+        if function is None or arg.star:
+            return False
+        params = list(function.params.params)
+        if arg.keyword is not None:
+            param = next((p for p in [*params, *function.params.kwonly_params] if p.name.value == arg.keyword.value), None)
+        else:
+            index = list(call.args).index(arg)
+            param = params[index] if index < len(params) and not any(a.keyword or a.star for a in call.args[:index]) else None
+        if param is None:
+            return False
+        # The parameter holds only this class if this is the function's one call and nothing else is a default.
+        only = sole and len(_direct_calls(ctx, function)) == 1 and param.default is None
+        self._name(ctx.scopes.get(param.name), param.name.value, rule, only, offset, flow, seen)
+        return True
+
+    def _registry(self, container, rule, offset: int, flow: Flow, seen: set) -> bool:
+        """`NORM_LAYERS = {"bn": nn.BatchNorm2d, ...}` then `NORM_LAYERS[key](...)` or `.get(key)(...)`:
+        calls through it take the arguments of whichever class the key picks."""
+        ctx = self.ctx
+        holder = ctx.parent(container)
+        if not (isinstance(container, cst.Dict) and isinstance(holder, cst.Assign) and holder.value is container
+                and len(holder.targets) == 1 and isinstance(holder.targets[0].target, cst.Name)):
+            return False
+        target = holder.targets[0].target
+        key = ("registry", id(container))
+        if key in seen:
+            return True
+        seen.add(key)
+        scope = ctx.scopes.get(target)
+        assignments = scope.assignments[target.value] if scope is not None else []
+        if len(assignments) != 1:
+            return False
+        values = [e.value for e in container.elements if isinstance(e, cst.DictElement)]
+        rules = {id(ctx.ruleset.by_source.get(ctx.name_of(v) or "", (None,))[0]) for v in values}
+        sole = len(values) == len(container.elements) and len(rules) == 1 and None not in [
+            ctx.ruleset.by_source.get(ctx.name_of(v) or "") for v in values]
+        for access in assignments[0].references:
+            load = access.node
+            picked = ctx.parent(load)
+            if isinstance(picked, cst.Subscript) and picked.value is load:
+                self._expression(picked, rule, sole, offset, flow, seen)
+            elif (isinstance(picked, cst.Attribute) and picked.value is load and picked.attr.value == "get"
+                  and isinstance(ctx.parent(picked), cst.Call)):
+                self._expression(ctx.parent(picked), rule, False, offset, flow, seen)
+            else:
+                flow.escapes.append(load)
+        return True
+
+    def _class_tuple(self, container, holder, flow: Flow) -> bool:
+        """`BN_TYPES = (nn.BatchNorm1d, nn.BatchNorm2d)` read only by type tests: they are its uses."""
+        ctx = self.ctx
+        if not (isinstance(holder, cst.Assign) and holder.value is container and len(holder.targets) == 1
+                and isinstance(holder.targets[0].target, cst.Name)):
+            return False
+        target = holder.targets[0].target
+        scope = ctx.scopes.get(target)
+        assignments = scope.assignments[target.value] if scope is not None else []
+        if len(assignments) != 1:
+            return False
+        loads = [access.node for access in assignments[0].references]
+        for load in loads:
+            parent = ctx.parent(load)
+            tested = (isinstance(parent, cst.Arg) and isinstance(ctx.parent(parent), cst.Call)
+                      and is_type_check(ctx.parent(parent))) or isinstance(parent, (cst.Comparison, cst.ComparisonTarget))
+            if not tested:
+                return False
+        flow.tests.extend(loads)
+        return True
 
     def _target(self, target, rule, sole, offset, flow, seen):
         if isinstance(target, cst.Name):
@@ -83,6 +183,8 @@ class ClassFlow:
             self._name(scope, target.value, rule, sole, offset, flow, seen)
             if isinstance(scope, ClassScope):  # a class attribute, reached as self.<name> in methods
                 self._self_attribute(self._class_of_body(target), target.value, 1, rule, sole, offset, flow, seen)
+            elif isinstance(scope, ModuleScope) and target.value in _exported(self.ctx, scope):
+                flow.exports.append(target)
         elif isinstance(target, cst.Attribute) and _is_self(target.value):
             klass = self.enclosing_class(target)
             if klass is None:
@@ -93,15 +195,55 @@ class ClassFlow:
             flow.escapes.append(target)
 
     def _self_attribute(self, klass, name, stores, rule, sole, offset, flow, seen):
-        """Loads of self.<name> in the class; `stores` counts assignments made outside methods."""
+        """Loads of self.<name> (also `cls.<name>`, `<Class>.<name>`) in the class and its subclasses in
+        the file; `stores` counts assignments made outside methods. A subclass that assigns the name
+        again makes it hold another value there."""
         key = (id(klass), name)
         if klass is None or key in seen:
             return
         seen.add(key)
-        nodes = self.self_attributes(klass).get(name, [])
+        nodes = []
+        for owner in self.subclasses(klass):
+            nodes += self.self_attributes(owner).get(name, []) + self._through_class(owner, name)
+            if owner is not klass:
+                stores += _class_level_stores(owner, name)
         stores += sum(1 for n in nodes if self.is_store(n))
         for load in (n for n in nodes if not self.is_store(n)):
             self._expression(load, rule, sole and stores == 1, offset, flow, seen)
+
+    def subclasses(self, klass: cst.ClassDef) -> list[cst.ClassDef]:
+        """The class and the classes of this file that derive from it (by name, transitively)."""
+        found = [klass]
+        changed = True
+        while changed:
+            changed = False
+            for scope in self.ctx.index.all_scopes:
+                for assignment in scope.assignments:
+                    other = assignment.node
+                    if isinstance(other, cst.ClassDef) and other not in found and any(
+                            isinstance(b.value, cst.Name) and b.value.value in {k.name.value for k in found}
+                            for b in other.bases):
+                        found.append(other)
+                        changed = True
+        return found
+
+    def _through_class(self, klass: cst.ClassDef, name: str) -> list[cst.Attribute]:
+        """`cls.<name>` in the class's methods and `<Class>.<name>` anywhere."""
+        ctx = self.ctx
+        found = []
+        scope = ctx.scopes.get(klass)
+        for assignment in scope.assignments[klass.name.value] if scope is not None else ():
+            if assignment.node is klass:
+                for access in assignment.references:
+                    parent = ctx.parent(access.node)
+                    if isinstance(parent, cst.Attribute) and parent.value is access.node and parent.attr.value == name:
+                        found.append(parent)
+        for statement in klass.body.body:
+            if isinstance(statement, cst.FunctionDef) and statement.params.params:
+                first = statement.params.params[0].name.value
+                if first == "cls":
+                    found += [n for n in _attributes_of(statement, first, name)]
+        return found
 
     def _class_of_body(self, node) -> cst.ClassDef | None:
         while node is not None and not isinstance(node, cst.ClassDef):
@@ -152,18 +294,81 @@ class ClassFlow:
         return self._by_class.get(klass, {})
 
     def is_store(self, node: cst.CSTNode) -> bool:
-        parent = self.ctx.parent(node)
-        return isinstance(parent, cst.AssignTarget) or (isinstance(parent, cst.AnnAssign) and parent.target is node)
+        """Whether node is written to: an assignment target, also inside a tuple or list target."""
+        ctx = self.ctx
+        parent = ctx.parent(node)
+        while isinstance(parent, (cst.Element, cst.StarredElement, cst.Tuple, cst.List)):
+            node, parent = parent, ctx.parent(parent)
+        return (isinstance(parent, cst.AssignTarget) or (isinstance(parent, (cst.AnnAssign, cst.AugAssign)) and parent.target is node)
+                or (isinstance(parent, (cst.For, cst.CompFor)) and parent.target is node))
+
+
+def _local_function(ctx, func) -> cst.FunctionDef | None:
+    if not isinstance(func, cst.Name):
+        return None
+    scope = ctx.scopes.get(func)
+    assignments = list(scope[func.value]) if scope is not None else []
+    if len(assignments) == 1 and isinstance(assignments[0].node, cst.FunctionDef):
+        return assignments[0].node
+    return None
+
+
+def _direct_calls(ctx, function: cst.FunctionDef) -> list:
+    scope = ctx.scopes.get(function)
+    calls = []
+    for assignment in scope.assignments[function.name.value] if scope is not None else ():
+        for access in assignment.references:
+            calls.append(access.node)
+    return calls
+
+
+def _exported(ctx, scope) -> set[str]:
+    """Names a module lists in `__all__` (a list or tuple of strings)."""
+    names = set()
+    for assignment in scope.assignments["__all__"]:
+        statement = ctx.parent(ctx.parent(assignment.node))
+        value = getattr(statement, "value", None)
+        if isinstance(value, (cst.List, cst.Tuple)):
+            for element in value.elements:
+                if isinstance(element.value, cst.SimpleString):
+                    try:
+                        names.add(element.value.evaluated_value)
+                    except (ValueError, SyntaxError):
+                        pass
+    return names
+
+
+def _class_level_stores(klass: cst.ClassDef, name: str) -> int:
+    count = 0
+    for statement in klass.body.body:
+        for small in statement.body if isinstance(statement, cst.SimpleStatementLine) else ():
+            if isinstance(small, cst.Assign):
+                count += sum(isinstance(t.target, cst.Name) and t.target.value == name for t in small.targets)
+        if isinstance(statement, (cst.FunctionDef, cst.ClassDef)) and statement.name.value == name:
+            count += 1
+    return count
+
+
+def _attributes_of(function: cst.FunctionDef, owner: str, name: str) -> list[cst.Attribute]:
+    found = []
+
+    class _Visit(cst.CSTVisitor):
+        def visit_Attribute(self, node: cst.Attribute):
+            if isinstance(node.value, cst.Name) and node.value.value == owner and node.attr.value == name:
+                found.append(node)
+
+    function.body.visit(_Visit())
+    return found
 
 
 def is_type_check(call: cst.Call) -> bool:
     return isinstance(call.func, cst.Name) and call.func.value in TYPE_CHECKS
 
 
-def only_first_argument(call: cst.Call, rule: Rule, offset: int) -> bool:
+def only_first_argument(call: cst.Call, rule: Rule, offset: int, skip: int = 0) -> bool:
     """Passes nothing but the first parameter (num_features), which means the same on both sides."""
     first = rule.source_signature[0] if rule.source_signature else None
-    for index, arg in enumerate(call.args):
+    for index, arg in enumerate(call.args[skip:]):
         if arg.star:
             return False
         if arg.keyword is not None:

@@ -125,3 +125,26 @@ def _candidates(access, suffix: str) -> tuple[str, ...]:
         bound = binding_name(referent) if isinstance(referent, ImportAssignment) else None
         names.add(bound + suffix if bound else f"{referent.name}{suffix} (assigned in this file)")
     return tuple(sorted(names))
+
+
+def qualified_name(ctx, node: cst.BaseExpression) -> str | None:
+    """The dotted name an expression spells through its import (`nn.Sequential` -> torch.nn.Sequential),
+    if its root is bound by one import only; builtins and other names give None."""
+    parts = []
+    while isinstance(node, cst.Attribute):
+        parts.append(node.attr.value)
+        node = node.value
+    if not isinstance(node, cst.Name):
+        return None
+    scope = ctx.scopes.get(node)
+    assignments = scope[node.value] if scope is not None else ()
+    if len(assignments) != 1:
+        return None
+    assignment = next(iter(assignments))
+    if not isinstance(assignment, ImportAssignment):
+        return None
+    bound = binding_name(assignment)
+    if bound is None:
+        return None
+    # `import torch.nn` binds `torch` (and `torch.nn`): the bound name stands for the root read here.
+    return ".".join([bound, *reversed(parts)])

@@ -20,7 +20,7 @@ ENGINE_KINDS = (
     "ambiguous", "class-member", "function-value", "foreign-call", "escape", "star-args", "kwargs-default",
     "unknown-argument", "positional-unbound", "template-repeat", "template-missing", "dtype-unknown",
     "initializer", "tensor-api", "mixed-guard", "state-key", "state-key-report", "unused-suppression",
-    "open-marker", "default-removed",
+    "open-marker", "default-removed", "boundary", "layer-escape", "maybe-layer", "name-lookup", "method-value",
 )
 SAFETIES = ("exact", "approximate", "report-only")
 TRANSFORMS = ("one_minus", "dtype")
@@ -140,6 +140,15 @@ class Infer:
 
 
 @dataclass(frozen=True)
+class Initializer:
+    """A source initialiser applied to a converted parameter: the MindSpore form ({param}, {value},
+    {mindspore}); with `exact`, the call is rewritten to it, else reported with it."""
+
+    form: str
+    exact: bool = False
+
+
+@dataclass(frozen=True)
 class AttrSpec:
     """What reading or assigning one attribute of a converted layer object becomes."""
 
@@ -150,6 +159,10 @@ class AttrSpec:
     note: str | None = None  # code of the finding raised where on_assign adds its statement
     refuse: dict[str, str] = field(default_factory=dict)  # assigned literal -> code of the error, left as is
     state_key: str | None = None  # "always" | "prefixed": string literals ending in it are state-dict keys
+    call: str | None = None  # a method: its call becomes this ({object}, {state}, {args}, {mindspore})
+    statement: str | None = None  # a method whose call, as a whole statement, becomes these statements
+    tensor: bool = False  # its value is a tensor (a Parameter): uses of it are checked against the target's
+    none_check: str | None = None  # code raised where it is compared with None
 
 
 @dataclass(frozen=True, eq=False)
@@ -206,10 +219,12 @@ class RuleSet:
     tokens: tuple[bytes, ...]
     directory: Path | None = None  # where it was loaded from; workers load the same rules
     partials: frozenset[str] = frozenset()  # callables whose first argument is a class (functools.partial)
-    initializers: dict[str, str] = field(default_factory=dict)  # torch init function -> MindSpore form
+    initializers: dict[str, Initializer] = field(default_factory=dict)  # torch init function -> MindSpore form
     selection: tuple = ((), ())  # (select, ignore) it was narrowed with; workers narrow the same way
     codes: dict[str, Code] = field(default_factory=dict)  # every finding code, by id
     common: dict[str, str] = field(default_factory=dict)  # engine kind -> its framework-neutral code
+    tensor_same: frozenset[str] = frozenset()  # source tensor methods/attributes that do the same on the target
+    config_keys: frozenset[str] = frozenset({"type"})  # dict(type=<class>, ...): a registry config's class key
 
     def mentioned_in(self, data: bytes) -> bool:
         """Cheap byte test: a file naming no source API is never parsed (libcst is not even imported)."""
@@ -266,8 +281,9 @@ def load_rules(directory: Path | None = None) -> RuleSet:
     rules: list[Rule] = []
     dtypes: dict[str, str] = {}
     partials: set[str] = set()
-    initializers: dict[str, str] = {}
+    initializers: dict[str, Initializer] = {}
     codes: dict[str, Code] = {}
+    tensor_same: set[str] = set()
     common: dict[str, str] = {}  # engine kind -> code, from files that hold codes only (common.toml)
     for path in files:
         loaded = _load_file(path)
@@ -277,6 +293,7 @@ def load_rules(directory: Path | None = None) -> RuleSet:
         dtypes.update(loaded.dtypes)
         partials.update(loaded.partials)
         initializers.update(loaded.initializers)
+        tensor_same |= loaded.tensor_same
         for code in loaded.codes.values():
             if code.id in codes:
                 raise RuleError(f"{code.file}: codes.{code.id}: already defined in {codes[code.id].file}")
@@ -297,7 +314,9 @@ def load_rules(directory: Path | None = None) -> RuleSet:
         for code in _referenced_codes(rule):
             if code not in codes:
                 raise RuleError(f"{rule.file}: {rule.id}: unknown finding code {code!r} (define it under [codes])")
-    return _ruleset(tuple(rules), dtypes, directory, frozenset(partials), initializers, codes, common)
+    result = _ruleset(tuple(rules), dtypes, directory, frozenset(partials), initializers, codes, common)
+    object.__setattr__(result, "tensor_same", frozenset(tensor_same))
+    return result
 
 
 def _referenced_codes(rule: Rule):
@@ -311,7 +330,7 @@ def _referenced_codes(rule: Rule):
         if spec.otherwise is not None:
             yield spec.otherwise.code
     for spec in rule.attributes.values():
-        yield from (c for c in (spec.report, spec.note, *spec.refuse.values()) if c)
+        yield from (c for c in (spec.report, spec.note, spec.none_check, *spec.refuse.values()) if c)
     yield from rule.members.values()
     yield from (c for c in (rule.subclass, rule.rank_message, rule.reference_report) if c)
     if rule.infer is not None:
@@ -330,6 +349,7 @@ def load_selected(directory: Path | None, select: tuple[str, ...] = (), ignore: 
     result = _ruleset(kept, ruleset.dtypes, ruleset.directory, ruleset.partials, ruleset.initializers,
                       ruleset.codes, ruleset.common)
     object.__setattr__(result, "selection", (select, ignore))
+    object.__setattr__(result, "tensor_same", ruleset.tensor_same)
     return result
 
 
@@ -350,8 +370,9 @@ class _FileRules:
     rules: list[Rule]
     dtypes: dict[str, str]
     partials: list[str]
-    initializers: dict[str, str]
+    initializers: dict[str, Initializer]
     codes: dict[str, Code]
+    tensor_same: frozenset[str] = frozenset()
 
 
 def _load_file(path: Path) -> _FileRules:
@@ -361,7 +382,8 @@ def _load_file(path: Path) -> _FileRules:
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
         raise RuleError(f"{name}: (file): {exc}") from None
     check = _Checker(name)
-    check.keys(data, "(top level)", {"signatures", "dtypes", "rule", "partials", "initializers", "prefixes", "value_sets", "codes"})
+    check.keys(data, "(top level)", {"signatures", "dtypes", "rule", "partials", "initializers", "prefixes", "value_sets",
+                                     "codes", "target"})
     codes = {key: _load_code(check, key, value) for key, value in check.table(data.get("codes", {}), "codes").items()}
     kinds = {code.kind: code.id for code in codes.values() if code.kind is not None}
     check.prefixes = {
@@ -381,7 +403,9 @@ def _load_file(path: Path) -> _FileRules:
         for key, value in check.table(data.get("value_sets", {}), "value_sets").items()
     }
     raw_rules = data.get("rule", [])
-    if not isinstance(raw_rules, list) or not (raw_rules or codes):
+    target = check.table(data.get("target", {}), "target")
+    check.keys(target, "target", {"module", "tensor_same"})
+    if not isinstance(raw_rules, list) or not (raw_rules or codes or target):
         raise RuleError(f"{name}: rule: expected at least one [[rule]] table (or, in a file of codes only, [codes])")
     raw_rules = _resolve_extends(check, raw_rules)
     return _FileRules(
@@ -389,11 +413,20 @@ def _load_file(path: Path) -> _FileRules:
         dtypes,
         check.str_list(data.get("partials", []), "partials"),
         {
-            key: check.string(value, f"initializers.{key}")
+            key: _load_initializer(check, value, f"initializers.{key}")
             for key, value in check.table(data.get("initializers", {}), "initializers").items()
         },
         codes,
+        frozenset(check.str_list(target.get("tensor_same", []), "target.tensor_same")),
     )
+
+
+def _load_initializer(check: _Checker, raw: object, where: str) -> Initializer:
+    if isinstance(raw, str):
+        return Initializer(check.string(raw, where))
+    raw = check.table(raw, where)
+    check.keys(raw, where, {"form", "exact"}, required={"form"})
+    return Initializer(check.string(raw["form"], f"{where}.form"), check.boolean(raw.get("exact", False), f"{where}.exact"))
 
 
 def _load_code(check: _Checker, key: str, raw: object) -> Code:
@@ -640,9 +673,10 @@ def _load_infer(check: _Checker, raw: object, where: str, variants: dict[str, Ap
 
 def _load_attribute(check: _Checker, spec: object, where: str) -> AttrSpec:
     spec = check.table(spec, where)
-    check.keys(spec, where, {"to", "report", "on_assign", "note", "refuse", "state_key"})
-    if ("to" in spec) == ("report" in spec):
-        check.fail(where, "needs exactly one of 'to' or 'report'")
+    check.keys(spec, where, {"to", "report", "on_assign", "note", "refuse", "state_key", "call", "statement", "tensor",
+                             "none_check"})
+    if sum(key in spec for key in ("to", "report", "call", "statement")) != 1:
+        check.fail(where, "needs exactly one of 'to', 'report', 'call' or 'statement'")
     refuse = {
         literal: check.code(code, f"{where}.refuse.{literal}")
         for literal, code in check.table(spec.get("refuse", {}), f"{where}.refuse").items()
@@ -655,6 +689,10 @@ def _load_attribute(check: _Checker, spec: object, where: str) -> AttrSpec:
         note=spec.get("note") and check.code(spec["note"], f"{where}.note"),
         refuse=refuse,
         state_key=spec.get("state_key") and check.choice(spec["state_key"], f"{where}.state_key", ("always", "prefixed")),
+        call=spec.get("call") and check.string(spec["call"], f"{where}.call"),
+        statement=spec.get("statement") and check.string(spec["statement"], f"{where}.statement"),
+        tensor=check.boolean(spec.get("tensor", False), f"{where}.tensor"),
+        none_check=spec.get("none_check") and check.code(spec["none_check"], f"{where}.none_check"),
     )
 
 

@@ -1,0 +1,440 @@
+"""What every use of a converted layer becomes.
+
+Starting from the expressions ``layers`` and ``guards`` find, each use of a layer is one of:
+- a member (``m.weight``, ``m.eval()``): the rule's member table renames it, rewrites the call
+  (``m.set_train(False)``), rewrites a whole statement (``m.reset_running_stats()``), or reports it;
+- a parameter's value flowing on (``m.gamma``): a tensor method MindSpore does not do the same
+  (``detach``, ``fill_``), a source initialiser, a comparison with None, or code of the source
+  framework receiving it (``torch.sqrt(m.moving_variance)``) is reported, once per statement;
+- the layer itself going somewhere: held by another name or attribute, a loop variable, a
+  parameter of a function in the file (followed), a source-framework call (``nn.Sequential``:
+  reported), or out of sight (returned, passed to an unknown function: reported once, as info).
+An uncertain object's members are reported, never renamed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import libcst as cst
+
+from bnport.classrefs import ClassFlow
+from bnport.context import Context
+from bnport.expressions import code_of, literal_key, strip_parens
+from bnport.guards import Guards
+from bnport.layers import _BY_NAME, _LOOKS, Fact, Layer, LayerObjects
+from bnport.resolve import qualified_name
+from bnport.rules import AttrSpec, Rule
+
+
+@dataclass
+class LayerEdits:
+    renames: dict[cst.Attribute, tuple[Rule, str]] = field(default_factory=dict)  # node -> (rule, new path)
+    after: dict[cst.CSTNode, list[str]] = field(default_factory=dict)  # small statement -> statements after it
+    layer_names: set[str] = field(default_factory=set)  # `self.<name>` attributes that hold layers
+    applications: list = field(default_factory=list)  # (call, Layer): a layer object applied, `bn(x, ...)`
+    # member call -> (rule, template, where the layer keeps its state): `m.eval()` -> `m.set_train(False)`
+    calls: dict[cst.Call, tuple[Rule, str, str]] = field(default_factory=dict)
+    statements: dict[cst.CSTNode, tuple[Rule, str, str]] = field(default_factory=dict)  # Expr -> the same, as statements
+    strings: dict[cst.SimpleString, tuple[Rule, str]] = field(default_factory=dict)  # "weight" -> "gamma"
+    initializers: dict[cst.Call, tuple[Rule, str]] = field(default_factory=dict)  # nn.init call -> MindSpore form
+    looked_up: set = field(default_factory=set)  # name strings already handled (renamed or reported)
+
+
+class LayerUses:
+    def __init__(self, ctx: Context, flow: ClassFlow, objects: LayerObjects):
+        self.ctx, self.flow, self.objects = ctx, flow, objects
+        self.guards = Guards(ctx, objects)
+        self.edits = LayerEdits()
+        self._done: set[int] = set()
+        self._keys: set[tuple] = set()
+        self._escaped: set[int] = set()
+        self._boundary: dict[int, list] = {}  # id(statement) -> [node, rule, callees, values]
+        roots = {source.split(".")[0] for source in ctx.ruleset.by_source}
+        self._roots = roots  # a call under these is source-framework code
+
+    # -- driving --
+    def follow(self, node: cst.CSTNode, fact: Fact) -> None:
+        if id(node) in self._done:
+            return
+        self._done.add(id(node))
+        self.use(node, fact)
+
+    def follow_binding(self, key: tuple | None) -> None:
+        if key is None or key in self._keys:
+            return
+        self._keys.add(key)
+        fact = self.objects.binding(key)
+        if fact is None:
+            return
+        if key[0] == "attr" and fact.certain:
+            self.edits.layer_names.add(key[2])
+        for load in list(self.objects.loads(key)):
+            self.follow(load, fact)
+
+    def follow_guard(self, guard) -> None:
+        if guard is None:
+            return
+        for load in self.guards.loads(guard):
+            self.follow(load, guard.fact)
+
+    def follow_owners(self) -> None:
+        """`isinstance(m, Bottleneck)` where Bottleneck's `self.bn3` is a layer: `m.bn3` is one there."""
+        ctx = self.ctx
+        owners: dict[cst.ClassDef, set[str]] = {}
+        for key in list(self._keys):
+            if key[0] == "attr" and (fact := self.objects.binding(key)) is not None and fact.certain:
+                for klass in self.objects.related_classes(key[1]):
+                    owners.setdefault(klass, set()).add(key[2])
+        for klass, names in owners.items():
+            scope = ctx.scopes.get(klass)
+            for assignment in scope.assignments[klass.name.value] if scope is not None else ():
+                if assignment.node is not klass:
+                    continue
+                for access in assignment.references:
+                    guard = self.guards.from_owner(access.node)
+                    if guard is None:
+                        continue
+                    for load in self.guards.loads(guard):
+                        parent = ctx.parent(load)
+                        if isinstance(parent, cst.Attribute) and parent.value is load and parent.attr.value in names:
+                            fact = self.objects.binding(("attr", klass, parent.attr.value))
+                            if fact is not None:
+                                self.follow(parent, fact)
+
+    # -- a layer (or a collection of layers) used --
+    def use(self, node: cst.CSTNode, fact: Fact) -> None:
+        ctx = self.ctx
+        parent = ctx.parent(node)
+        if fact.collection:
+            self._collection(node, parent, fact)
+            return
+        if isinstance(parent, cst.Attribute) and parent.value is node:
+            self.member(parent, fact)
+        elif isinstance(parent, cst.Call) and parent.func is node:
+            if fact.certain:
+                self.edits.applications.append((parent, fact.layer))
+        elif isinstance(parent, cst.Arg):
+            self._argument(node, parent, fact)
+        elif isinstance(parent, (cst.Assign, cst.AnnAssign)) and parent.value is node:
+            self._stored(parent, fact, node)
+        elif isinstance(parent, cst.Element):
+            container = ctx.parent(parent)
+            self.follow(container, self._as_collection(fact))
+        elif isinstance(parent, (cst.ListComp, cst.SetComp, cst.GeneratorExp)) and parent.elt is node:
+            self.follow(parent, self._as_collection(fact))
+        elif isinstance(parent, (cst.Return, cst.Yield)):
+            self._escape(node, fact)
+        elif isinstance(parent, (cst.IfExp, cst.BooleanOperation)) and getattr(parent, "test", None) is not node:
+            self.follow(parent, fact.uncertain())
+
+    @staticmethod
+    def _as_collection(fact: Fact) -> Fact:
+        from dataclasses import replace
+
+        return replace(fact, collection=True)
+
+    def _collection(self, node, parent, fact: Fact) -> None:
+        ctx = self.ctx
+        if isinstance(parent, cst.Subscript) and parent.value is node:
+            self.follow(parent, fact.element())
+        elif isinstance(parent, (cst.For, cst.CompFor)) and parent.iter is node:
+            for name in _target_names(parent.target):
+                self.follow_binding(self.objects._name_key(name))
+        elif isinstance(parent, cst.Arg):
+            self._argument(node, parent, fact)
+        elif isinstance(parent, (cst.Assign, cst.AnnAssign)) and parent.value is node:
+            self._stored(parent, fact, node)
+        elif isinstance(parent, cst.Element):
+            # a tuple on the right of a tuple assignment: the element is stored into the target's element
+            container = ctx.parent(parent)
+            holder = ctx.parent(container)
+            if isinstance(holder, cst.Assign) and holder.value is container:
+                self._stored(holder, fact, container)
+        elif isinstance(parent, (cst.Return, cst.Yield)):
+            self._escape(node, fact)
+
+    def _stored(self, statement, fact: Fact, value) -> None:
+        targets = [t.target for t in statement.targets] if isinstance(statement, cst.Assign) else [statement.target]
+        for target in targets:
+            for name in _target_names(target):
+                self.follow_binding(self.objects._name_key(name))
+            for attribute in _target_attributes(target):
+                owner = self.objects.owner_class(attribute.value)
+                if owner is not None:
+                    self.follow_binding(("attr", owner, attribute.attr.value))
+                elif not fact.collection:
+                    self._escape(value, fact)
+
+    def _argument(self, node, arg: cst.Arg, fact: Fact) -> None:
+        ctx = self.ctx
+        call = ctx.parent(arg)
+        if not isinstance(call, cst.Call):
+            return  # a class base or keyword: not a use of the object
+        func = call.func
+        if isinstance(func, cst.Name) and func.value in _LOOKS:
+            return
+        if isinstance(func, cst.Name) and func.value in _BY_NAME:
+            self._by_name(call, fact)
+            return
+        name = qualified_name(ctx, func)
+        if name is not None and name.split(".")[0] in self._roots:
+            self._cross(call, node, fact.layer.rule)
+            return
+        function = self._local_function(func)
+        if function is not None:
+            param = _param_for(function, call, arg)
+            if param is not None:
+                self.follow_binding(("param", param))
+                return
+        self._escape(node, fact)
+
+    def _local_function(self, func) -> cst.FunctionDef | None:
+        if not isinstance(func, cst.Name):
+            return None
+        scope = self.ctx.scopes.get(func)
+        assignments = list(scope[func.value]) if scope is not None else []
+        if len(assignments) == 1 and isinstance(assignments[0].node, cst.FunctionDef):
+            return assignments[0].node
+        return None
+
+    def _escape(self, node, fact: Fact) -> None:
+        if fact.origin in self._escaped or not fact.certain:
+            return
+        self._escaped.add(fact.origin)
+        self.ctx.report_kind(node, fact.layer.rule, "layer-escape", object=code_of(node), line=fact.line)
+
+    # -- members --
+    def member(self, node: cst.Attribute, fact: Fact) -> None:
+        ctx = self.ctx
+        layer, rule = fact.layer, fact.layer.rule
+        name = node.attr.value
+        spec: AttrSpec | None = rule.attributes.get(name)
+        if spec is None:
+            return  # a name the code gave the object itself, or one both frameworks share
+        subject = code_of(node.value)
+        owner = ".".join(p for p in (subject, layer.api.attribute_path) if p)
+        path = ".".join(p for p in (layer.api.attribute_path, spec.to) if p) if spec.to else None
+        if not fact.certain and spec.report is not None and not fact.others:
+            ctx.report(node, rule, spec.report, object=code_of(node), name=name, layer=subject)
+            return
+        if not fact.certain:
+            if path != name or spec.report or spec.call or spec.statement:
+                target = f"{subject}.{path}" if path else _method_target(spec, subject, owner)
+                if fact.others and "BatchNorm" not in fact.others and not fact.others.startswith("any class"):
+                    ctx.report_kind(node, rule, "mixed-guard", subject=subject, others=fact.others, attributes=name)
+                else:
+                    ctx.report_kind(node, rule, "maybe-layer", subject=subject, line=fact.line, object=code_of(node),
+                                    target=target)
+            return
+        call = ctx.parent(node)
+        called = isinstance(call, cst.Call) and call.func is node
+        if spec.report is not None:
+            ctx.report(node, rule, spec.report, object=code_of(node), name=name, layer=subject)
+            return
+        if spec.call is not None or spec.statement is not None:
+            statement = ctx.parent(call) if called else None
+            if called and spec.call is not None:
+                self.edits.calls[call] = (rule, spec.call, layer.api.attribute_path)
+            elif called and spec.statement is not None and isinstance(statement, cst.Expr) and statement.value is call:
+                self.edits.statements[statement] = (rule, spec.statement, layer.api.attribute_path)
+            else:
+                ctx.report_kind(node, rule, "method-value", object=code_of(node),
+                                target=_method_target(spec, subject, owner))
+            return
+        assignment = _assignment(ctx, node)
+        if assignment is not None and (spec.on_assign is not None or spec.refuse):
+            value = _assigned(assignment, node)
+            refusal = spec.refuse.get(literal_key(value)) if value is not None else None
+            if refusal is not None:
+                ctx.report(node, rule, refusal, object=code_of(node), layer=subject)
+                return
+            if spec.on_assign is not None:
+                self.edits.after.setdefault(assignment, []).append(spec.on_assign.format(object=owner))
+                if spec.note is not None:
+                    ctx.report(node, rule, spec.note, object=owner)
+        if path != name:
+            self.edits.renames[node] = (rule, path)
+        if spec.tensor and assignment is not None:
+            value = _assigned(assignment, node)
+            called = [n for n in _walk_calls(value)] if value is not None else []
+            framework = [c for c in called if (qualified_name(ctx, c.func) or "").split(".")[0] in self._roots]
+            if framework:
+                self._cross(framework[0], node, rule)
+        elif spec.tensor:
+            self._tensor(node, f"{subject}.{path}", spec, fact)
+
+    def _by_name(self, call: cst.Call, fact: Fact) -> None:
+        """getattr / hasattr / setattr / delattr with a literal name: the member it names."""
+        ctx = self.ctx
+        if len(call.args) < 2 or not isinstance(strip_parens(call.args[1].value), cst.SimpleString):
+            return
+        string = strip_parens(call.args[1].value)
+        try:
+            name = string.evaluated_value
+        except (ValueError, SyntaxError):
+            return
+        layer, rule = fact.layer, fact.layer.rule
+        spec = rule.attributes.get(name) if isinstance(name, str) else None
+        if spec is None:
+            return
+        path = ".".join(p for p in (layer.api.attribute_path, spec.to) if p) if spec.to else None
+        self.edits.looked_up.add(string)
+        if not fact.certain or spec.to is None or "." in (path or ""):
+            ctx.report_kind(call, rule, "name-lookup", call=code_of(call), name=name,
+                            target=repr(path) if path else "not there")
+            return
+        if path != name:
+            quote = string.value[0] if string.value[0] in "'\"" else '"'
+            self.edits.strings[string] = (rule, f"{quote}{path}{quote}")
+        if call.func.value == "setattr" and spec.on_assign is not None:
+            statement = ctx.parent(call)
+            if isinstance(statement, cst.Expr):
+                owner = ".".join(p for p in (code_of(call.args[0].value), layer.api.attribute_path) if p)
+                self.edits.after.setdefault(statement, []).append(spec.on_assign.format(object=owner))
+
+    # -- a parameter's value --
+    def _tensor(self, node: cst.CSTNode, new: str, spec: AttrSpec, fact: Fact) -> None:
+        ctx, rule = self.ctx, fact.layer.rule
+        same = ctx.ruleset.tensor_same
+        current = node
+        while True:
+            parent = ctx.parent(current)
+            if isinstance(parent, cst.Attribute) and parent.value is current:
+                call = ctx.parent(parent)
+                called = isinstance(call, cst.Call) and call.func is parent
+                if parent.attr.value not in same:
+                    ctx.report_kind(call if called else parent, rule, "tensor-api",
+                                    use=code_of(call if called else parent), parameter=new)
+                    return
+                if not (called or parent.attr.value == "data"):
+                    return  # .shape, .dtype, .requires_grad: the same
+                current = call if called else parent
+            elif isinstance(parent, (cst.BinaryOperation, cst.UnaryOperation)) or (
+                    isinstance(parent, cst.Subscript) and parent.value is current):
+                current = parent
+            elif isinstance(parent, cst.Arg):
+                call = ctx.parent(parent)
+                if not isinstance(call, cst.Call):
+                    return
+                name = qualified_name(ctx, call.func)
+                form = ctx.ruleset.initializers.get(name) if name else None
+                if form is not None and call.args and call.args[0] is parent and current is node:
+                    self._initializer(call, form, new, rule)
+                elif name is not None and name.split(".")[0] in self._roots:
+                    self._cross(call, current, rule)
+                return
+            elif isinstance(parent, (cst.Comparison, cst.ComparisonTarget)):
+                comparison = parent if isinstance(parent, cst.Comparison) else ctx.parent(parent)
+                if spec.none_check is not None and current is node and any(
+                        literal_key(side) == "None" for side in (comparison.left, *(c.comparator for c in comparison.comparisons))):
+                    ctx.report(node, rule, spec.none_check, object=new, layer=code_of(node.value))
+                return
+            else:
+                return
+
+    def _initializer(self, call: cst.Call, form, new: str, rule: Rule) -> None:
+        value = next((a.value for a in call.args[1:] if a.keyword is None or a.keyword.value == "val"), None)
+        exact = form.exact and not any(a.star for a in call.args) and ("{value}" not in form.form or value is not None)
+        if exact:
+            self.edits.initializers[call] = (rule, form.form)
+            return
+        shown = form.form.format_map({"param": new, "value": code_of(value) if value is not None else "<value>",
+                                      "mindspore": "mindspore"})
+        self.ctx.report_kind(call, rule, "initializer", call=code_of(call.func), form=shown)
+
+    def _cross(self, call: cst.Call, value, rule: Rule) -> None:
+        """Source-framework code receives a MindSpore value: one finding per statement."""
+        statement = _statement_of(self.ctx, call)
+        entry = self._boundary.setdefault(id(statement), [call, rule, [], []])
+        callee = code_of(call.func)
+        if callee not in entry[2]:
+            entry[2].append(callee)
+        shown = code_of(value)
+        if shown not in entry[3]:
+            entry[3].append(shown)
+
+    def finish(self) -> None:
+        for node, rule, callees, values in self._boundary.values():
+            framework = qualified_name(self.ctx, node.func).split(".")[0]
+            self.ctx.report_kind(node, rule, "boundary", callee=", ".join(callees), framework=framework,
+                                 values=", ".join(values))
+
+
+def _walk_calls(node):
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        if isinstance(current, cst.Call):
+            yield current
+        stack.extend(current.children)
+
+
+def _method_target(spec: AttrSpec, subject: str, owner: str) -> str:
+    if spec.call:
+        return spec.call.format_map({"object": subject, "state": owner, "args": "...", "mindspore": "mindspore"})
+    if spec.statement:
+        return spec.statement.format_map({"object": subject, "state": owner, "args": "...", "mindspore": "mindspore"})
+    return "not there (see bnport explain)"
+
+
+def _assignment(ctx, node: cst.Attribute):
+    """The statement that assigns the attribute (`=`, `+=`, a tuple target), if any."""
+    parent = ctx.parent(node)
+    while isinstance(parent, (cst.Element, cst.Tuple, cst.List)):
+        parent = ctx.parent(parent)
+    if isinstance(parent, cst.AssignTarget):
+        return ctx.parent(parent)
+    if isinstance(parent, cst.AugAssign) and parent.target is node:
+        return parent
+    return None
+
+
+def _assigned(statement, node):
+    """The value an assignment gives `node` (None when it cannot be told, e.g. a tuple from a call)."""
+    if isinstance(statement, cst.AugAssign):
+        return None
+    for target in statement.targets:
+        if target.target is node:
+            return statement.value
+        if isinstance(target.target, (cst.Tuple, cst.List)) and isinstance(statement.value, (cst.Tuple, cst.List)):
+            for element, value in zip(target.target.elements, statement.value.elements):
+                if element.value is node:
+                    return value.value
+    return None
+
+
+def _target_names(target) -> list[cst.Name]:
+    if isinstance(target, cst.Name):
+        return [target]
+    if isinstance(target, (cst.Tuple, cst.List)):
+        return [n for e in target.elements for n in _target_names(e.value)]
+    if isinstance(target, cst.StarredElement):
+        return _target_names(target.value)
+    return []
+
+
+def _target_attributes(target) -> list[cst.Attribute]:
+    if isinstance(target, cst.Attribute):
+        return [target]
+    if isinstance(target, (cst.Tuple, cst.List)):
+        return [a for e in target.elements for a in _target_attributes(e.value)]
+    return []
+
+
+def _param_for(function: cst.FunctionDef, call: cst.Call, arg: cst.Arg) -> cst.Param | None:
+    params = list(function.params.params)
+    if arg.keyword is not None:
+        return next((p for p in (*params, *function.params.kwonly_params) if p.name.value == arg.keyword.value), None)
+    if arg.star:
+        return None
+    index = [a for a in call.args].index(arg)
+    if any(a.star or a.keyword for a in call.args[:index]):
+        return None
+    return params[index] if index < len(params) else None
+
+
+def _statement_of(ctx, node):
+    while node is not None and not isinstance(node, (cst.SimpleStatementLine, cst.BaseCompoundStatement)):
+        node = ctx.parent(node)
+    return node

@@ -1,0 +1,404 @@
+"""Where converted layer objects are in a module.
+
+A converted BatchNorm is a MindSpore cell, not a torch module, so every use of one must be mapped
+or reported (``layer_uses``). This module finds the expressions that hold one:
+
+- a converted constructor call, and what holds its result: a name, ``self.<attr>`` (in the class
+  and its subclasses in the file), a tuple element, a list or other collection (its elements, in
+  loops and subscripts), an instance of a class whose ``self.<attr>`` is one (``block.bn``);
+- the subject of a type test, inside what the test guards: ``isinstance(m, <BN>)`` (also through
+  an alias or a tuple constant of classes), ``type(m) is/== <BN>`` (also through ``t = type(m)``),
+  a class-name test (``m.__class__.__name__.find('BatchNorm') != -1``); the guarded region is the
+  ``if`` body, the rest of an ``and``, a comprehension's element, or the rest of the block after
+  ``if not isinstance(m, <BN>): continue``;
+- a parameter annotated with a BatchNorm class, or one that every call in the file passes a layer;
+- ``self`` in a subclass (and its subclasses in the file).
+
+A value held only by layers of one kind is *certain*: its torch names are rewritten. One that may
+also hold something else (two assignments, ``a if c else b``, a class-name test, an ``isinstance``
+tuple with other classes) is *uncertain*: its torch names are reported, never rewritten.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, replace
+
+import libcst as cst
+
+from bnport.classrefs import ClassFlow
+from bnport.context import Context
+from bnport.expressions import code_of, strip_parens
+from bnport.index import ClassScope, FunctionScope, Scope
+from bnport.resolve import qualified_name
+from bnport.rules import Api, Rule
+
+_LOOKS = frozenset({"isinstance", "issubclass", "type", "id", "print", "repr", "str", "hash", "len", "vars", "dir",
+                    "callable", "bool", "format"})
+_BY_NAME = frozenset({"getattr", "hasattr", "setattr", "delattr"})
+
+
+@dataclass(frozen=True)
+class Layer:
+    rule: Rule
+    api: Api
+
+
+@dataclass(frozen=True)
+class Fact:
+    """What an expression holds: a converted layer (or a collection of them)."""
+
+    layer: Layer
+    certain: bool
+    line: int  # where the layer was built or recognised, for messages
+    origin: int  # id of that node: escapes are reported once per origin
+    collection: bool = False  # a list / tuple / ModuleList of such layers
+    others: str = ""  # the other classes a type test allows (reported by name)
+
+    def element(self) -> Fact:
+        return replace(self, collection=False)
+
+    def uncertain(self) -> Fact:
+        return replace(self, certain=False)
+
+
+def same_kind(layers) -> bool:
+    """Layers whose members are named alike (BatchNorm2d and SyncBatchNorm; not BatchNorm3d)."""
+    first = layers[0]
+    return all(l.api.attribute_path == first.api.attribute_path and l.rule.attributes == first.rule.attributes
+               for l in layers)
+
+
+def combine(facts: list[Fact | None]) -> Fact | None:
+    """The fact for a value that is any of these: certain only if all are certain layers of one kind."""
+    known = [f for f in facts if f is not None]
+    if not known:
+        return None
+    first = known[0]
+    alike = (len(known) == len(facts) and all(f.certain and f.collection == first.collection for f in known)
+             and same_kind([f.layer for f in known]))
+    return first if alike else first.uncertain()
+
+
+class LayerObjects:
+    """Facts about expressions, computed on demand from the module's bindings."""
+
+    def __init__(self, ctx: Context, flow: ClassFlow):
+        self.ctx, self.flow = ctx, flow
+        self.constructed: dict[cst.Call, Layer] = {}  # converted constructor calls
+        self.subclasses: dict[cst.ClassDef, Layer] = {}  # classes in the file whose base is a converted class
+        self.layer_classes: dict[int, Layer] = {}  # id of an expression naming a converted class -> its layer
+        self._bindings: dict[tuple, Fact | None] = {}
+        self._stack: set[tuple] = set()
+        self._classes: dict[str, list[cst.ClassDef]] | None = None
+        self._attributes: dict[str, list[cst.Attribute]] | None = None
+        self.comprehension_facts: dict[int, Fact] = {}  # id of a filtering comprehension -> its elements' fact
+
+    # -- what an expression holds --
+    def value(self, node: cst.BaseExpression) -> Fact | None:
+        ctx = self.ctx
+        node = strip_parens(node)
+        if isinstance(node, cst.Call):
+            layer = self.constructed.get(node) or self._instance_layer(node)
+            if layer is not None:
+                return Fact(layer, True, ctx.position(node)[0], id(node))
+            if self._container(node):
+                held = combine([self.value(a.value) for a in node.args if not a.keyword])
+                if held is not None:
+                    return held if held.collection else replace(held, collection=True)
+            return None
+        if isinstance(node, cst.Name):
+            return self.binding(self._name_key(node))
+        if isinstance(node, cst.Attribute):
+            return self.attribute(node)
+        if isinstance(node, cst.Subscript):
+            held = self.value(node.value)
+            return held.element() if held is not None and held.collection else None
+        if isinstance(node, cst.IfExp):
+            return combine([self.value(node.body), self.value(node.orelse)])
+        if isinstance(node, cst.BooleanOperation):
+            held = combine([self.value(node.left), self.value(node.right)])
+            return held.uncertain() if held is not None else None
+        if isinstance(node, (cst.List, cst.Tuple, cst.Set)):
+            elements = [e.value for e in node.elements if not isinstance(e, cst.StarredElement)]
+            held = combine([self.value(e) for e in elements]) if elements else None
+            return replace(held, collection=True) if held is not None and len(elements) == len(node.elements) else None
+        if isinstance(node, (cst.ListComp, cst.GeneratorExp, cst.SetComp)):
+            held = self._guarded_element(node) or self.value(node.elt)
+            return replace(held, collection=True) if held is not None and not held.collection else None
+        return None
+
+    def attribute(self, node: cst.Attribute) -> Fact | None:
+        """`self.<attr>` in a class (or a subclass), or `<instance>.<attr>` of a class in the file."""
+        owner = self.owner_class(node.value)
+        if owner is None:
+            return None
+        return self.binding(("attr", owner, node.attr.value))
+
+    def owner_class(self, node: cst.BaseExpression) -> cst.ClassDef | None:
+        """The class in this file whose instance an expression is, where that is certain."""
+        node = strip_parens(node)
+        if isinstance(node, cst.Name) and node.value == "self":
+            return self.flow.enclosing_class(node)
+        if isinstance(node, cst.Name):
+            values = self._stored_values(self._name_key(node))
+            classes = {id(k): k for k in (self._called_class(v) for v in values or ())}
+            if values and len(classes) == 1 and None not in classes.values() and all(self._called_class(v) for v in values):
+                return next(iter(classes.values()))
+        return None
+
+    def binding(self, key: tuple | None) -> Fact | None:
+        """A name's or attribute's fact: what all its stores hold."""
+        if key is None:
+            return None
+        if key in self._bindings:
+            return self._bindings[key]
+        if key in self._stack:
+            return None  # a cycle: nothing is learned from it
+        self._stack.add(key)
+        try:
+            fact = self._binding(key)
+        finally:
+            self._stack.discard(key)
+        self._bindings[key] = fact
+        return fact
+
+    def _binding(self, key: tuple) -> Fact | None:
+        if key[0] == "param":
+            return self._parameter(key[1])
+        values = self._stored_values(key)
+        if not values:
+            return None
+        return combine([self._stored_fact(value) for value in values])
+
+    def _stored_fact(self, value) -> Fact | None:
+        if isinstance(value, _Element):
+            held = self.value(value.container)
+            return held.element() if held is not None and held.collection else None
+        if value is None:
+            return None
+        return self.value(value)
+
+    # -- bindings: every value stored into a name or attribute --
+    def _name_key(self, node: cst.Name) -> tuple | None:
+        scope = self.ctx.scopes.get(node)
+        if scope is None:
+            return None
+        assignments = scope[node.value]
+        if not assignments:
+            return None
+        owner = next(iter(assignments)).scope
+        if any(a.scope is not owner for a in assignments):
+            return None
+        if len(assignments) == 1 and isinstance(next(iter(assignments)).node, cst.Param):
+            return ("param", next(iter(assignments)).node)
+        return ("name", owner, node.value)
+
+    def _stored_values(self, key: tuple) -> list | None:
+        """The expressions stored into a binding (an _Element for a loop variable); None if any store
+        cannot be read (augmented, with-as, except-as, a parameter, an import, a def)."""
+        if key[0] == "name":
+            scope: Scope = key[1]
+            values = []
+            for assignment in scope.assignments[key[2]]:
+                value = self._store_value(assignment.node)
+                if value is _UNKNOWN:
+                    return None
+                values.append(value)
+            return values
+        if key[0] == "attr":
+            klass, name = key[1], key[2]
+            values = []
+            for owner in self.related_classes(klass):
+                for node in self.flow.self_attributes(owner).get(name, []):
+                    if self.flow.is_store(node):
+                        value = self._store_value(node)
+                        if value is _UNKNOWN:
+                            return None
+                        values.append(value)
+                for statement in owner.body.body:  # class-level `name = ...`
+                    for small in getattr(statement, "body", ()) if isinstance(statement, cst.SimpleStatementLine) else ():
+                        if isinstance(small, cst.Assign) and any(
+                                isinstance(t.target, cst.Name) and t.target.value == name for t in small.targets):
+                            values.append(small.value)
+            return values
+        return None
+
+    def _store_value(self, target: cst.CSTNode):
+        """The value a store writes: an expression, an _Element (a loop variable), or _UNKNOWN."""
+        ctx = self.ctx
+        parent = ctx.parent(target)
+        if isinstance(parent, cst.AssignTarget):
+            statement = ctx.parent(parent)
+            return statement.value if len(statement.targets) == 1 else _UNKNOWN
+        if isinstance(parent, cst.AnnAssign) and parent.target is target:
+            return parent.value if parent.value is not None else _UNKNOWN
+        if isinstance(parent, cst.Element) and isinstance(ctx.parent(parent), (cst.Tuple, cst.List)):
+            tuple_ = ctx.parent(parent)
+            holder = ctx.parent(tuple_)
+            index = next(i for i, e in enumerate(tuple_.elements) if e is parent)
+            if isinstance(holder, cst.AssignTarget):
+                value = strip_parens(ctx.parent(holder).value)
+                if isinstance(value, (cst.Tuple, cst.List)) and len(value.elements) == len(tuple_.elements) and not any(
+                        isinstance(e, cst.StarredElement) for e in value.elements):
+                    return value.elements[index].value
+            return _UNKNOWN
+        if isinstance(parent, cst.For) and parent.target is target:
+            return _Element(parent.iter)
+        if isinstance(parent, cst.CompFor) and parent.target is target:
+            return _Element(parent.iter)
+        return _UNKNOWN
+
+    def _parameter(self, param: cst.Param) -> Fact | None:
+        """A parameter: annotated with a BatchNorm class, or passed a layer by every call in the file."""
+        ctx = self.ctx
+        if param.annotation is not None:
+            layer = self.layer_classes.get(id(strip_parens(param.annotation.annotation)))
+            if layer is not None:
+                return Fact(layer, True, ctx.position(param)[0], id(param))
+        function = ctx.parent(ctx.parent(param))
+        if not isinstance(function, cst.FunctionDef):
+            return None
+        calls = self._calls_of(function)
+        if not calls:
+            return None
+        facts = [self._passed(call, function, param) for call in calls]
+        fact = combine(facts)
+        return fact
+
+    def _calls_of(self, function: cst.FunctionDef) -> list[cst.Call] | None:
+        """Every call of a function in the file, if it is only ever called directly by name."""
+        scope = self.ctx.scopes.get(function)
+        if scope is None:
+            return None
+        calls = []
+        for assignment in scope.assignments[function.name.value]:
+            if assignment.node is not function:
+                return None
+            for access in assignment.references:
+                call = self.ctx.parent(access.node)
+                if not (isinstance(call, cst.Call) and call.func is access.node):
+                    return None  # passed around: called from elsewhere with anything
+                calls.append(call)
+        return calls
+
+    def _passed(self, call: cst.Call, function: cst.FunctionDef, param: cst.Param) -> Fact | None:
+        params = list(function.params.params)
+        position = params.index(param) if param in params else None
+        for index, arg in enumerate(call.args):
+            if arg.star:
+                return None
+            if (arg.keyword is not None and arg.keyword.value == param.name.value) or (
+                    arg.keyword is None and index == position):
+                return self.value(arg.value)
+        return self.value(param.default) if param.default is not None else None
+
+    # -- classes in the file --
+    def related_classes(self, klass: cst.ClassDef) -> list[cst.ClassDef]:
+        """The class and its subclasses in the file (they share `self.<attr>`)."""
+        found = [klass]
+        for other in self._all_classes():
+            if other is not klass and klass in self.local_bases(other, transitive=True):
+                found.append(other)
+        return found
+
+    def local_bases(self, klass: cst.ClassDef, transitive: bool = False) -> list[cst.ClassDef]:
+        bases = []
+        for base in klass.bases:
+            target = self._class_named(base.value)
+            if target is not None and target is not klass and target not in bases:
+                bases.append(target)
+                if transitive:
+                    bases += [b for b in self.local_bases(target, True) if b not in bases]
+        return bases
+
+    def _class_named(self, node) -> cst.ClassDef | None:
+        if not isinstance(node, cst.Name):
+            return None
+        scope = self.ctx.scopes.get(node)
+        assignments = scope[node.value] if scope is not None else ()
+        if len(assignments) == 1 and isinstance(next(iter(assignments)).node, cst.ClassDef):
+            return next(iter(assignments)).node
+        return None
+
+    def _all_classes(self) -> list[cst.ClassDef]:
+        if self._classes is None:
+            self._classes = {}
+            for scope in self.ctx.index.all_scopes:
+                for assignment in scope.assignments:
+                    if isinstance(assignment.node, cst.ClassDef):
+                        self._classes.setdefault(assignment.name, []).append(assignment.node)
+        return [k for ks in self._classes.values() for k in ks]
+
+    def _called_class(self, value) -> cst.ClassDef | None:
+        value = strip_parens(value) if value is not None and not isinstance(value, _Element) else None
+        return self._class_named(value.func) if isinstance(value, cst.Call) else None
+
+    def _instance_layer(self, call: cst.Call) -> Layer | None:
+        """A call of a class in the file that subclasses a converted class (directly or not)."""
+        klass = self._class_named(call.func)
+        return self.subclass_layer(klass) if klass is not None else None
+
+    def subclass_layer(self, klass: cst.ClassDef) -> Layer | None:
+        if klass in self.subclasses:
+            return self.subclasses[klass]
+        for base in self.local_bases(klass, transitive=True):
+            if base in self.subclasses:
+                return self.subclasses[base]
+        return None
+
+    def _container(self, call: cst.Call) -> bool:
+        """`list(...)`, `tuple(...)`, `nn.ModuleList([...])`, `nn.Sequential(...)`: their elements are the arguments'."""
+        if isinstance(call.func, cst.Name) and call.func.value in ("list", "tuple"):
+            return True
+        name = qualified_name(self.ctx, call.func) or ""
+        return name.rsplit(".", 1)[-1] in ("ModuleList", "Sequential", "SequentialCell", "CellList")
+
+    def _guarded_element(self, comprehension) -> Fact | None:
+        """`[m for m in ms if isinstance(m, BN)]`: the elements the comprehension's tests let through."""
+        return self.comprehension_facts.get(id(comprehension))
+
+    # -- attribute nodes by name, for `<instance>.<attr>` --
+    def attributes_named(self, name: str) -> list[cst.Attribute]:
+        if self._attributes is None:
+            self._attributes = {}
+            for node in self.ctx.index.parents:
+                if type(node) is cst.Attribute:
+                    self._attributes.setdefault(node.attr.value, []).append(node)
+        return self._attributes.get(name, [])
+
+    def loads(self, key: tuple) -> Iterator[cst.CSTNode]:
+        """The expressions that read a binding."""
+        if key[0] in ("name", "param"):
+            if key[0] == "param":
+                scope = self.ctx.scopes.get(key[1].name)
+                assignments = scope.assignments[key[1].name.value] if scope is not None else ()
+            else:
+                assignments = key[1].assignments[key[2]]
+            seen = set()
+            for assignment in assignments:
+                for access in assignment.references:
+                    if id(access.node) not in seen:
+                        seen.add(id(access.node))
+                        yield access.node
+        elif key[0] == "attr":
+            klass, name = key[1], key[2]
+            related = self.related_classes(klass)
+            for node in self.attributes_named(name):
+                if self.flow.is_store(node):
+                    continue
+                owner = self.owner_class(node.value)
+                if owner is not None and owner in related:
+                    yield node
+
+
+class _Element:
+    """A loop variable's value: an element of `container`."""
+
+    __slots__ = ("container",)
+
+    def __init__(self, container):
+        self.container = container
+
+
+_UNKNOWN = object()
