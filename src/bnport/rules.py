@@ -118,6 +118,7 @@ class AttrSpec:
     note: str | None = None  # info finding raised where on_assign adds its statement
     refuse: dict[str, str] = field(default_factory=dict)  # assigned literal -> error message, left as is
     state_key: str | None = None  # "always" | "prefixed": string literals ending in it are state-dict keys
+    absent: str | None = None  # "ones" | "zeros": the target always has this state; what a checkpoint lacking it gets
 
 
 @dataclass(frozen=True, eq=False)
@@ -163,6 +164,17 @@ class Rule:
     approximate: str | None = None  # why every edit of this rule is approximate (said once in the summary)
 
 
+@dataclass(frozen=True)
+class CheckpointLayer:
+    """A layer whose checkpoint entries `bnport weights` reports and leaves alone (bnport converts
+    BatchNorm only): torch LayerNorm's weight/bias are MindSpore's gamma/beta."""
+
+    sources: tuple[str, ...]  # qualified torch classes
+    target: str  # the MindSpore class
+    entries: dict[str, str]  # torch entry name -> MindSpore name
+    report: str  # the finding ({prefix}, {source}, {target}, {names})
+
+
 @dataclass(frozen=True, eq=False)
 class RuleSet:
     rules: tuple[Rule, ...]
@@ -175,6 +187,7 @@ class RuleSet:
     partials: frozenset[str] = frozenset()  # callables whose first argument is a class (functools.partial)
     initializers: dict[str, str] = field(default_factory=dict)  # torch init function -> MindSpore form
     selection: tuple = ((), ())  # (select, ignore) it was narrowed with; workers narrow the same way
+    checkpoint_layers: tuple[CheckpointLayer, ...] = ()  # other layers `bnport weights` reports
 
     def mentioned_in(self, data: bytes) -> bool:
         """Cheap byte test: a file naming no source API is never parsed (libcst is not even imported)."""
@@ -221,18 +234,20 @@ def load_rules(directory: Path | None = None) -> RuleSet:
     dtypes: dict[str, str] = {}
     partials: set[str] = set()
     initializers: dict[str, str] = {}
+    checkpoint_layers: list[CheckpointLayer] = []
     for path in files:
         loaded = _load_file(path)
         rules.extend(loaded.rules)
         dtypes.update(loaded.dtypes)
         partials.update(loaded.partials)
         initializers.update(loaded.initializers)
+        checkpoint_layers.extend(loaded.checkpoint_layers)
     seen_ids: dict[str, str] = {}
     for rule in rules:
         if rule.id in seen_ids:
             raise RuleError(f"{rule.file}: rule.id: {rule.id} is already defined in {seen_ids[rule.id]}")
         seen_ids[rule.id] = rule.file
-    return _ruleset(tuple(rules), dtypes, directory, frozenset(partials), initializers)
+    return _ruleset(tuple(rules), dtypes, directory, frozenset(partials), initializers, tuple(checkpoint_layers))
 
 
 @cache
@@ -243,12 +258,13 @@ def load_selected(directory: Path | None, select: tuple[str, ...] = (), ignore: 
         return ruleset
     kept = tuple(r for r in ruleset.rules
                  if (not select or any(r.id.startswith(c) for c in select)) and not any(r.id.startswith(c) for c in ignore))
-    result = _ruleset(kept, ruleset.dtypes, ruleset.directory, ruleset.partials, ruleset.initializers)
+    result = _ruleset(kept, ruleset.dtypes, ruleset.directory, ruleset.partials, ruleset.initializers,
+                      ruleset.checkpoint_layers)
     object.__setattr__(result, "selection", (select, ignore))
     return result
 
 
-def _ruleset(rules: tuple[Rule, ...], dtypes, directory, partials, initializers) -> RuleSet:
+def _ruleset(rules: tuple[Rule, ...], dtypes, directory, partials, initializers, checkpoint_layers=()) -> RuleSet:
     by_source: dict[str, tuple[Rule, Api]] = {}
     for rule in rules:
         for api in rule.apis:
@@ -257,7 +273,8 @@ def _ruleset(rules: tuple[Rule, ...], dtypes, directory, partials, initializers)
                     raise RuleError(f"{rule.file}: {rule.id}.apis: {source} is mapped twice")
                 by_source[source] = (rule, api)
     tokens = tuple(sorted({s.rsplit(".", 1)[-1].encode() for s in by_source}))
-    return RuleSet(rules, by_source, dtypes, tokens, directory, partials, initializers)
+    return RuleSet(rules, by_source, dtypes, tokens, directory, partials, initializers,
+                   checkpoint_layers=checkpoint_layers)
 
 
 @dataclass
@@ -266,6 +283,7 @@ class _FileRules:
     dtypes: dict[str, str]
     partials: list[str]
     initializers: dict[str, str]
+    checkpoint_layers: list[CheckpointLayer] = field(default_factory=list)
 
 
 def _load_file(path: Path) -> _FileRules:
@@ -275,7 +293,8 @@ def _load_file(path: Path) -> _FileRules:
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
         raise RuleError(f"{name}: (file): {exc}") from None
     check = _Checker(name)
-    check.keys(data, "(top level)", {"signatures", "dtypes", "rule", "partials", "initializers", "prefixes", "value_sets"})
+    check.keys(data, "(top level)", {"signatures", "dtypes", "rule", "partials", "initializers", "prefixes", "value_sets",
+                                     "checkpoint_layers"})
     check.prefixes = {
         key: check.str_list(value, f"prefixes.{key}")
         for key, value in check.table(data.get("prefixes", {}), "prefixes").items()
@@ -304,7 +323,21 @@ def _load_file(path: Path) -> _FileRules:
             key: check.string(value, f"initializers.{key}")
             for key, value in check.table(data.get("initializers", {}), "initializers").items()
         },
+        [_load_checkpoint_layer(check, raw, f"checkpoint_layers[{i}]")
+         for i, raw in enumerate(check.list(data.get("checkpoint_layers", []), "checkpoint_layers"))],
     )
+
+
+def _load_checkpoint_layer(check: _Checker, raw: object, where: str) -> CheckpointLayer:
+    raw = check.table(raw, where)
+    check.keys(raw, where, {"sources", "target", "entries", "report"}, required={"sources", "target", "entries", "report"})
+    entries = {name: check.string(to, f"{where}.entries.{name}")
+               for name, to in check.table(raw["entries"], f"{where}.entries").items()}
+    if not entries:
+        check.fail(f"{where}.entries", "expected at least one entry (torch name = MindSpore name)")
+    return CheckpointLayer(tuple(check.str_list(raw["sources"], f"{where}.sources")),
+                           check.string(raw["target"], f"{where}.target"), entries,
+                           check.string(raw["report"], f"{where}.report"))
 
 
 _INHERITED_TABLES = ("args", "attributes", "members")
@@ -525,9 +558,13 @@ def _load_infer(check: _Checker, raw: object, where: str, variants: dict[str, Ap
 
 def _load_attribute(check: _Checker, spec: object, where: str) -> AttrSpec:
     spec = check.table(spec, where)
-    check.keys(spec, where, {"to", "report", "severity", "on_assign", "note", "refuse", "state_key"})
+    check.keys(spec, where, {"to", "report", "severity", "on_assign", "note", "refuse", "state_key", "absent"})
     if ("to" in spec) == ("report" in spec):
         check.fail(where, "needs exactly one of 'to' or 'report'")
+    if "absent" in spec and "state_key" not in spec:
+        check.fail(f"{where}.absent", "only state entries (with a state_key) are filled when a checkpoint lacks them")
+    if "absent" in spec and "to" not in spec:
+        check.fail(f"{where}.absent", "only renamed entries ('to') can be filled")
     refuse = {
         literal: check.string(message, f"{where}.refuse.{literal}")
         for literal, message in check.table(spec.get("refuse", {}), f"{where}.refuse").items()
@@ -541,6 +578,7 @@ def _load_attribute(check: _Checker, spec: object, where: str) -> AttrSpec:
         note=spec.get("note") and check.string(spec["note"], f"{where}.note"),
         refuse=refuse,
         state_key=spec.get("state_key") and check.choice(spec["state_key"], f"{where}.state_key", ("always", "prefixed")),
+        absent=spec.get("absent") and check.choice(spec["absent"], f"{where}.absent", ("ones", "zeros")),
     )
 
 
