@@ -10,7 +10,8 @@ entries are all state entries of the same 1-D length, is a BatchNorm.
 
 Which BatchNorm (the ``attribute_path``) is decided per prefix by, in order: ``--bn3d``, the
 MindSpore names given with ``--expect``, the classes the code assigns there (``--source``), and
-otherwise the first API's (BatchNorm1d/2d), which is reported. ``[[checkpoint_layers]]`` (LayerNorm,
+otherwise the first API's (BatchNorm1d/2d), which is reported. ``--bn3d`` names every BatchNorm3d:
+where the code does not say otherwise, a prefix it does not name is not one. ``[[checkpoint_layers]]`` (LayerNorm,
 GroupNorm, InstanceNorm) are reported where the code says a prefix holds one, never renamed.
 """
 
@@ -210,6 +211,8 @@ class _Planner:
             if len(fits) == 1:
                 return fits[0], "--expect"
         paths = {family.classes[s.klass][1].attribute_path for s in bn_sites}
+        if self.bn3d and len(paths) != 1:  # --bn3d names them all: the others are not
+            return family.default.attribute_path, "--bn3d (not named)"
         if len(paths) == 1:
             return paths.pop(), f"--source ({_where(bn_sites)})"
         if len(paths) > 1:
