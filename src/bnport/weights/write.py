@@ -87,6 +87,10 @@ def _write_ckpt(path: str, items: list, force: bool) -> Written:
     except ImportError:
         raise WeightsError("writing .ckpt needs MindSpore (pip install mindspore); or write .safetensors, which "
                            "MindSpore 2.4+ loads with mindspore.load_checkpoint(path, format='safetensors')") from None
+    empty = [item.name for item in items if item.nbytes == 0 and item.shape != ()]
+    if empty:  # MindSpore's .ckpt writer leaves tensors without elements out, silently (checked: 2.10)
+        raise WeightsError(f"{empty[0]} has no elements, and MindSpore's .ckpt cannot hold such a tensor (it is left "
+                           "out silently); write .safetensors instead")
     records = []
     for item in items:
         data = item.read()
