@@ -193,13 +193,13 @@ def explain_command(rule_id):
 
 
 @main.command("weights")
-@click.argument("checkpoint", type=click.Path(dir_okay=False))
-@click.option("-o", "--output", "output", type=click.Path(dir_okay=False), default=None,
+@click.argument("checkpoint", type=click.Path())
+@click.option("-o", "--output", "output", type=click.Path(), default=None,
               help="Where to write: .safetensors (streamed), or .ckpt (needs MindSpore).")
 @click.option("--source", "sources", multiple=True, type=click.Path(),
               help="The model's code (a directory or file; repeatable): tells BatchNorm3d, SyncBatchNorm, LayerNorm, ... apart.")
 @click.option("--bn3d", multiple=True, metavar="PREFIX", help="This prefix is a BatchNorm3d (repeatable); the prefixes not named are not.")
-@click.option("--expect", type=click.Path(dir_okay=False), default=None, metavar="NAMES",
+@click.option("--expect", type=click.Path(), default=None, metavar="NAMES",
               help="A file with the MindSpore network's parameter names, one per line: report missing and unexpected names.")
 @click.option("--diff", is_flag=True, help="Print the key map (old -> new, dropped, counts); write nothing.")
 @click.option("--force", is_flag=True, help="Replace OUT if it exists.")
