@@ -205,3 +205,14 @@ def test_bad_weights_data_is_rejected_at_load(tmp_path, replace, message):
     torch_rules.write_text(text.replace(replace[0], replace[1], 1))
     with pytest.raises(RuleError, match=message.replace("[", r"\[").replace("]", r"\]")):
         load_rules(tmp_path)
+
+
+def test_the_rewritten_code_decides_too(rules):
+    result = plan(bn("bn3"), rules, kinds=_ms_kinds())
+    assert result.layers[0].path == "bn2d" and result.layers[0].label == "BatchNorm3d"
+
+
+def _ms_kinds():
+    result = LayerKinds()
+    result.paths[("bn3",)] = {Site("mindspore.nn.BatchNorm3d", "m.py:4")}
+    return result

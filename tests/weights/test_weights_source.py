@@ -5,7 +5,7 @@ import textwrap
 from bnport.weights.source import layer_kinds
 
 CLASSES = {"torch.nn.BatchNorm2d", "torch.nn.BatchNorm3d", "torch.nn.SyncBatchNorm", "torch.nn.LayerNorm",
-           "torch.nn.BatchNorm1d"}
+           "torch.nn.BatchNorm1d", "mindspore.nn.BatchNorm2d", "mindspore.nn.BatchNorm3d"}
 
 
 def _kinds(tmp_path, source: str, **more):
@@ -172,3 +172,19 @@ def test_hidden_and_virtualenv_directories_are_skipped(tmp_path):
         (tmp_path / directory / "m.py").write_text("import torch.nn as nn\nclass A:\n    def f(self):\n        self.bn = nn.BatchNorm3d(1)\n")
     assert layer_kinds([str(tmp_path)], CLASSES).files == 0
     assert layer_kinds([str(tmp_path / "missing")], CLASSES).findings[0].severity == "warning"
+
+
+def test_code_after_bnport_rewrite(tmp_path):
+    kinds = _kinds(tmp_path, """
+        import mindspore
+        from mindspore import nn
+
+        class Net(nn.Cell):
+            def __init__(self):
+                super().__init__()
+                self.features = nn.SequentialCell([nn.Conv2d(3, 8, 3), mindspore.nn.BatchNorm2d(8)])
+                self.blocks = nn.CellList([mindspore.nn.BatchNorm3d(8) for _ in range(2)])
+                self.bn3 = mindspore.nn.BatchNorm3d(8)
+        """)
+    assert _classes(kinds, "features.1") == ["BatchNorm2d"] and _classes(kinds, "blocks.1") == ["BatchNorm3d"]
+    assert _classes(kinds, "bn3") == ["BatchNorm3d"]

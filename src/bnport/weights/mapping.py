@@ -38,7 +38,7 @@ class Family:
 
     entries: dict[str, AttrSpec]  # torch entry name -> its attribute spec (state entries only)
     marks: tuple[str, ...]  # entries that name a BatchNorm on their own (running_mean, running_var)
-    classes: dict[str, tuple[Rule, Api]]  # qualified torch class -> its rule and API
+    classes: dict[str, tuple[Rule, Api]]  # qualified torch class (or its MindSpore target) -> its rule and API
     default: Api  # used where nothing decides
 
     @classmethod
@@ -55,6 +55,8 @@ class Family:
             for api in apis:
                 for source in api.sources:
                     classes[source] = (rule, api)
+            for api in apis:  # --source may be the code bnport already rewrote
+                classes.setdefault(api.target, (rule, api))
         marks = tuple(n for n, spec in entries.items() if spec.state_key == "always" and spec.to)
         if not classes or not marks:
             raise WeightsError("the rules describe no torch layer state (no [rule.attributes] with state_key)")

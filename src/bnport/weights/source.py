@@ -7,13 +7,14 @@ prefix ending in ``bn3`` a BatchNorm3d. This module reads the Python files of a 
 CPython's ``ast`` and records, for each attribute path, the classes constructed there:
 
 - ``self.<name> = <Class>(...)``, ``self.add_module("<name>", ...)``, ``setattr(self, "<name>", ...)``;
-- containers: ``nn.Sequential(a, b)`` gives ``<name>.0``, ``<name>.1``; ``nn.Sequential(OrderedDict(...))``
+- containers: ``nn.Sequential(a, b)`` (or MindSpore's ``SequentialCell([a, b])``) gives ``<name>.0``, ``<name>.1``; ``nn.Sequential(OrderedDict(...))``
   and ``nn.ModuleDict({...})`` their keys; ``nn.ModuleList([...])`` positions, and ``<name>.*`` for a
   comprehension, a ``*list`` or ``self.<name>.append(...)``;
 - the class through import aliases, a name assigned a class (``BN = nn.BatchNorm3d``), a parameter
   default (``norm_layer=nn.BatchNorm2d``), ``norm_layer or nn.BatchNorm2d`` and ``functools.partial``.
 
-``layer_kinds(paths, classes)`` is the one entry point, so that a whole-project index can replace it.
+The classes may be torch's or their MindSpore targets, so the scan works before and after
+``bnport rewrite``. ``layer_kinds(paths, classes)`` is the one entry point, so that a whole-project index can replace it.
 A checkpoint prefix is looked up by its longest suffix that is a recorded path.
 """
 
@@ -27,8 +28,10 @@ from dataclasses import dataclass, field
 
 from bnport.weights.model import Finding
 
-SEQUENTIAL = ("torch.nn.Sequential", "torch.nn.modules.container.Sequential")
-MODULE_LIST = ("torch.nn.ModuleList", "torch.nn.modules.container.ModuleList")
+# Containers whose children are named by position or key. MindSpore's are here too: --source may be
+# the code after `bnport rewrite` (mindspore.nn.BatchNorm3d inside a SequentialCell([...])).
+SEQUENTIAL = ("torch.nn.Sequential", "torch.nn.modules.container.Sequential", "mindspore.nn.SequentialCell")
+MODULE_LIST = ("torch.nn.ModuleList", "torch.nn.modules.container.ModuleList", "mindspore.nn.CellList")
 MODULE_DICT = ("torch.nn.ModuleDict", "torch.nn.modules.container.ModuleDict")
 ORDERED_DICT = ("collections.OrderedDict", "typing.OrderedDict")
 PARTIAL = ("functools.partial",)
@@ -216,6 +219,8 @@ class _Scan:
         single = args[0] if len(args) == 1 else None
         if callee & set(SEQUENTIAL) and not (single is not None and self._named(single)):
             position: int | None = 0
+            if single is not None and _elements(single) is not None:
+                args = _elements(single)  # SequentialCell([a, b])
             for arg in args:
                 if isinstance(arg, ast.Starred):
                     position = None  # positions after a *list are unknown
