@@ -159,3 +159,28 @@ def test_without_torch_a_torch_checkpoint_names_the_extra(tmp_path):
             f"open_checkpoint({str(tmp_path / 'm.pt')!r})")
     run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert 'pip install "bnport[torch]"' in run.stderr
+
+
+@pytest.mark.parametrize("save", ["torch", "safetensors"])
+def test_spans_point_at_the_tensor_bytes_in_the_file(tmp_path, save):
+    state = {**STATE, "bf": torch.tensor([1.5, -2.0], dtype=torch.bfloat16), "t": torch.arange(6.0).reshape(2, 3)}
+    path = tmp_path / "m.bin"
+    if save == "torch":
+        state["view"] = torch.arange(12.0).reshape(3, 4).t()  # not contiguous: no span, read instead
+        torch.save(state, path)
+    else:
+        from safetensors.torch import save_file
+
+        save_file(state, str(path))
+    data = path.read_bytes()
+    with open_checkpoint(str(path)) as checkpoint:
+        spans = {}
+        for entry in checkpoint.entries:
+            expected = bytes(entry.read())
+            if entry.span is not None:
+                file, offset = entry.span
+                assert file == str(path) and data[offset:offset + entry.nbytes] == expected, entry.name
+            spans[entry.name] = entry.span
+    assert all(spans[name] is not None for name in STATE)
+    if save == "torch":
+        assert spans["view"] is None

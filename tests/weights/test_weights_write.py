@@ -93,3 +93,50 @@ def test_ckpt_refuses_a_tensor_without_elements_which_mindspore_would_drop(tmp_p
     with pytest.raises(WeightsError, match="c has no elements"):
         write(str(tmp_path / "o.ckpt"), _items())
     assert os.listdir(tmp_path) == []
+
+
+class SpanItem(Item):
+    def __init__(self, name, array, path, offset):
+        super().__init__(name, array)
+        self.span = (str(path), offset)
+
+
+def _span_items(tmp_path):
+    source = tmp_path / "in.bin"
+    arrays = [np.arange(5, dtype=np.float32), np.full((3, 3), 2.5, np.float32)]
+    source.write_bytes(b"junk" + arrays[0].tobytes() + b"more" + arrays[1].tobytes())
+    return [SpanItem("a", arrays[0], source, 4), Item("filled", np.ones(2, np.float32)),
+            SpanItem("b", arrays[1], source, 4 + 20 + 4)]
+
+
+def test_spans_are_copied_in_kernel_without_reading(tmp_path):
+    from safetensors.numpy import load_file
+
+    items = _span_items(tmp_path)
+    write(str(tmp_path / "o.safetensors"), items)
+    assert [item.reads for item in items] == [0, 1, 0]
+    loaded = load_file(str(tmp_path / "o.safetensors"))
+    assert all(np.array_equal(loaded[item.name], item.array) for item in items)
+
+
+def test_without_in_kernel_copy_the_bytes_are_read(tmp_path, monkeypatch):
+    from safetensors.numpy import load_file
+
+    def unsupported(*args):
+        raise OSError(38, "Function not implemented")
+
+    monkeypatch.setattr(os, "copy_file_range", unsupported, raising=False)
+    monkeypatch.setattr(os, "sendfile", unsupported, raising=False)
+    items = _span_items(tmp_path)
+    write(str(tmp_path / "o.safetensors"), items)
+    assert [item.reads for item in items] == [1, 1, 1]
+    loaded = load_file(str(tmp_path / "o.safetensors"))
+    assert all(np.array_equal(loaded[item.name], item.array) for item in items)
+
+
+def test_a_span_beyond_the_input_is_an_error(tmp_path):
+    items = _span_items(tmp_path)
+    items[2].span = (items[2].span[0], 40)  # the input ends after 4 of its 36 bytes
+    with pytest.raises(WeightsError, match="ends before offset"):
+        write(str(tmp_path / "o.safetensors"), items)
+    assert sorted(os.listdir(tmp_path)) == ["in.bin"]

@@ -101,6 +101,10 @@ class OutTensor:
         if self.source is not None:
             self.source.release()
 
+    @property
+    def span(self) -> tuple[str, int] | None:
+        return self.source.span if self.source is not None else None
+
 
 @dataclass
 class Layer:

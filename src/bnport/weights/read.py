@@ -56,6 +56,7 @@ class Entry:
     shape: tuple[int, ...]
     _fetch: Callable[[], memoryview | bytes]
     _release: Callable[[], None] = lambda: None
+    span: tuple[str, int] | None = None  # (file, offset) where these very bytes lie: the writer may copy in-kernel
 
     @property
     def nbytes(self) -> int:
@@ -148,7 +149,7 @@ def _read_safetensors(path: str) -> Checkpoint:
             _close_all(mapped, f)
             raise WeightsError(f"{path}: not a valid safetensors file: {name}: its data lies beyond the end of the file")
         entries.append(Entry(name, dtype, shape, _slice(mapped, base + begin, base + end),
-                             _drop_pages(mapped, base + begin, base + end)))
+                             _drop_pages(mapped, base + begin, base + end), (path, base + begin)))
     return Checkpoint(path, "safetensors", entries, _close=lambda: _close_all(mapped, f))
 
 
@@ -243,7 +244,7 @@ def _read_torch(path: str, zipped: bool) -> Checkpoint:
             findings.append(Finding("warning", name, f"{problem}: cannot be written to safetensors; left out"))
             continue
         entries.append(Entry(name, _TORCH_DTYPES[str(value.dtype)], tuple(value.shape), _torch_bytes(value, torch),
-                             _torch_release(value, regions)))
+                             _torch_release(value, regions), _torch_span(path, value, regions)))
     return Checkpoint(path, "torch", entries, container=container, memory_mapped=zipped, findings=findings)
 
 
@@ -288,14 +289,31 @@ def _torch_bytes(tensor, torch):
     return fetch
 
 
-def _torch_release(tensor, regions: list[tuple[int, int]]):
-    """Drop the pages of a tensor that lies inside the input file's own mapping, and only then."""
+def _in_file(tensor, regions):
+    """The mapping of the input file that holds all of a contiguous tensor's bytes, if any."""
     if not regions or tensor.numel() == 0 or not tensor.is_contiguous():
+        return None
+    begin = tensor.data_ptr()
+    end = begin + tensor.numel() * tensor.element_size()
+    return next(((low, high, offset) for low, high, offset in regions if low <= begin and end <= high), None)
+
+
+def _torch_span(path: str, tensor, regions):
+    """Where a memory-mapped tensor's bytes lie in the file. torch maps the file privately and, on a
+    little-endian machine, never writes to it, so those bytes are the tensor's."""
+    region = _in_file(tensor, regions)
+    if region is None or sys.byteorder != "little":
+        return None
+    low, _, offset = region
+    return path, offset + tensor.data_ptr() - low
+
+
+def _torch_release(tensor, regions: list[tuple[int, int, int]]):
+    """Drop the pages of a tensor that lies inside the input file's own mapping, and only then."""
+    if _in_file(tensor, regions) is None:
         return lambda: None
     begin = tensor.data_ptr()
     end = begin + tensor.numel() * tensor.element_size()
-    if not any(low <= begin and end <= high for low, high in regions):
-        return lambda: None
     madvise = _libc_madvise()
     if madvise is None:
         return lambda: None
@@ -303,8 +321,8 @@ def _torch_release(tensor, regions: list[tuple[int, int]]):
     return lambda: madvise(start, end - start, 4)  # MADV_DONTNEED
 
 
-def _file_regions(path: str) -> list[tuple[int, int]]:
-    """Address ranges where this process maps ``path`` (Linux /proc/self/maps; elsewhere none)."""
+def _file_regions(path: str) -> list[tuple[int, int, int]]:
+    """(start, end, file offset) where this process maps ``path`` (Linux /proc/self/maps; elsewhere none)."""
     real = os.path.realpath(path)
     try:
         with open("/proc/self/maps") as maps:
@@ -316,7 +334,7 @@ def _file_regions(path: str) -> list[tuple[int, int]]:
         parts = line.split(maxsplit=5)
         if len(parts) == 6 and parts[5] == real:
             low, high = parts[0].split("-")
-            regions.append((int(low, 16), int(high, 16)))
+            regions.append((int(low, 16), int(high, 16), int(parts[2], 16)))
     return regions
 
 

@@ -1,8 +1,9 @@
 """Write the converted tensors: safetensors streamed one tensor at a time, or a MindSpore .ckpt.
 
 safetensors: the header (dtype, shape and byte offsets of every tensor) depends only on shapes and
-dtypes, so it is written first and then each tensor's bytes, fetched and released one at a time:
-memory stays near the largest tensor. The header is padded with spaces to a multiple of 8 bytes, as
+dtypes, so it is written first and then each tensor's bytes, one at a time: copied inside the kernel
+from where they lie in the input file when the reader knows (both readers do, for tensors stored
+contiguously), else fetched and released: memory stays near the largest tensor. The header is padded with spaces to a multiple of 8 bytes, as
 the safetensors library does, so the data is aligned. MindSpore 2.4+ loads the file with
 ``mindspore.load_checkpoint(path, format="safetensors")``.
 
@@ -60,24 +61,80 @@ def safetensors_header(items: list, metadata: dict[str, str]) -> bytes:
 
 def _write_safetensors(path: str, items: list, force: bool, metadata: dict[str, str]) -> Written:
     header = safetensors_header(items, metadata)
-    with _Staged(path, ".tmp", force) as (tmp, _):
-        with open(tmp, "wb") as f:
-            f.write(struct.pack("<Q", len(header)))
-            f.write(header)
-            total = 8 + len(header)
-            for item in items:
+    with _Staged(path, ".tmp", force) as (tmp, _), open(tmp, "wb", buffering=0) as f, _Copier() as copier:
+        _write_all(f, struct.pack("<Q", len(header)) + header)
+        total = 8 + len(header)
+        for item in items:
+            span = getattr(item, "span", None)
+            if not (span and item.nbytes and copier.copy(span, item.nbytes, f.fileno())):
                 data = item.read()
                 size = data.nbytes if isinstance(data, memoryview) else len(data)
                 if size != item.nbytes:
                     raise WeightsError(f"{item.name}: read {size} bytes, expected {item.nbytes}; nothing written")
-                f.write(data)
+                _write_all(f, data)
                 if isinstance(data, memoryview):
                     data.release()
                 item.release()
-                total += size
-            f.flush()
-            os.fsync(f.fileno())
+            total += item.nbytes
+        if os.fstat(f.fileno()).st_size != total:
+            raise WeightsError(f"{path}: wrote {os.fstat(f.fileno()).st_size} bytes, expected {total}; nothing written")
+        os.fsync(f.fileno())
     return Written(path, "safetensors", len(items), total)
+
+
+def _write_all(f, data) -> None:
+    view = memoryview(data).cast("B")
+    while view:
+        view = view[f.write(view):]
+
+
+class _Copier:
+    """Copy byte ranges of the input file straight into the output, inside the kernel (copy_file_range,
+    else sendfile): the bytes never pass through this process, like shutil.copyfile. Any failure
+    before a byte is copied falls back to reading the tensor."""
+
+    def __init__(self):
+        self.files: dict[str, int] = {}
+        self.broken = not (hasattr(os, "copy_file_range") or hasattr(os, "sendfile"))
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        for fd in self.files.values():
+            os.close(fd)
+        return False
+
+    def copy(self, span: tuple[str, int], count: int, out: int) -> bool:
+        if self.broken:
+            return False
+        source, offset = span
+        try:
+            if source not in self.files:
+                self.files[source] = os.open(source, os.O_RDONLY)
+            fd = self.files[source]
+            done = self._step(fd, out, offset, count)
+        except OSError:
+            done = 0
+        if done == 0:
+            self.broken = True  # not on this system or file system: read instead, from now on
+            return False
+        while done < count:  # once started, a failure is an error: part of the tensor is written
+            step = self._step(fd, out, offset + done, count - done)
+            if step == 0:
+                raise WeightsError(f"{source}: ends before offset {offset + count}; nothing written")
+            done += step
+        return True
+
+    @staticmethod
+    def _step(fd: int, out: int, offset: int, count: int) -> int:
+        if hasattr(os, "copy_file_range"):
+            try:
+                return os.copy_file_range(fd, out, count, offset)
+            except OSError as exc:
+                if not hasattr(os, "sendfile") or exc.errno not in (18, 38, 95, 22):  # EXDEV ENOSYS EOPNOTSUPP EINVAL
+                    raise
+        return os.sendfile(out, fd, offset, count)
 
 
 def _write_ckpt(path: str, items: list, force: bool) -> Written:
