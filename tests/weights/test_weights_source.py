@@ -185,6 +185,10 @@ def test_code_after_bnport_rewrite(tmp_path):
                 self.features = nn.SequentialCell([nn.Conv2d(3, 8, 3), mindspore.nn.BatchNorm2d(8)])
                 self.blocks = nn.CellList([mindspore.nn.BatchNorm3d(8) for _ in range(2)])
                 self.bn3 = mindspore.nn.BatchNorm3d(8)
+                layers = []
+                layers.append(mindspore.nn.BatchNorm3d(8))
+                self.tail = nn.SequentialCell(layers)
         """)
+    assert _classes(kinds, "tail.0") == ["BatchNorm3d"]
     assert _classes(kinds, "features.1") == ["BatchNorm2d"] and _classes(kinds, "blocks.1") == ["BatchNorm3d"]
     assert _classes(kinds, "bn3") == ["BatchNorm3d"]

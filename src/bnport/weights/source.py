@@ -221,6 +221,8 @@ class _Scan:
             position: int | None = 0
             if single is not None and _elements(single) is not None:
                 args = _elements(single)  # SequentialCell([a, b])
+            elif single is not None and _name(single) in lists:
+                args = [ast.Starred(single)]  # SequentialCell(layers): its elements, positions unknown
             for arg in args:
                 if isinstance(arg, ast.Starred):
                     position = None  # positions after a *list are unknown
