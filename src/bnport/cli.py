@@ -206,6 +206,33 @@ def explain_command(rule_id):
         _fail(f"unknown rule or code {rule_id!r} (bnport rules lists them)")
 
 
+@main.command("weights")
+@click.argument("checkpoint", type=click.Path())
+@click.option("-o", "--output", "output", type=click.Path(), default=None,
+              help="Where to write: .safetensors (streamed), or .ckpt (needs MindSpore).")
+@click.option("--source", "sources", multiple=True, type=click.Path(),
+              help="The model's code (a directory or file; repeatable): tells BatchNorm3d, SyncBatchNorm, LayerNorm, ... apart.")
+@click.option("--bn3d", multiple=True, metavar="PREFIX", help="This prefix is a BatchNorm3d (repeatable); the prefixes not named are not.")
+@click.option("--expect", type=click.Path(), default=None, metavar="NAMES",
+              help="A file with the MindSpore network's parameter names, one per line: report missing and unexpected names.")
+@click.option("--diff", is_flag=True, help="Print the key map (old -> new, dropped, counts); write nothing.")
+@click.option("--force", is_flag=True, help="Replace OUT if it exists.")
+@click.option("--output-format", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("-q", "--quiet", is_flag=True, help="Print only what needs attention.")
+@click.option("-v", "--verbose", is_flag=True, help="Also list every layer with how it was decided, and the unchanged entries.")
+def weights_command(checkpoint, output, sources, bn3d, expect, diff, force, output_format, quiet, verbose):
+    """Convert the BatchNorm entries of a PyTorch checkpoint (.pt/.pth/.bin/.safetensors) to MindSpore's names."""
+    from bnport.weights.command import run
+    from bnport.weights.model import WeightsError
+
+    try:
+        code = run(checkpoint, output, sources=sources, bn3d=bn3d, expect=expect, diff=diff, force=force,
+                   output_format=output_format, quiet=quiet, verbose=verbose, rules_dir=_rules_dir())
+    except WeightsError as exc:
+        _fail(str(exc))
+    sys.exit(code)
+
+
 def _rules_dir() -> Path | None:
     """BNPORT_RULES names another rules directory (for rule authors and tests)."""
     rules_dir = os.environ.get("BNPORT_RULES")

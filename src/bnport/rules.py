@@ -163,6 +163,7 @@ class AttrSpec:
     statement: str | None = None  # a method whose call, as a whole statement, becomes these statements
     tensor: bool = False  # its value is a tensor (a Parameter): uses of it are checked against the target's
     none_check: str | None = None  # code raised where it is compared with None
+    absent: str | None = None  # "ones" | "zeros": the target always has this state; what a checkpoint lacking it gets
 
 
 @dataclass(frozen=True, eq=False)
@@ -209,6 +210,17 @@ class Rule:
     kinds: dict[str, str] = field(default_factory=dict)  # engine kind -> code, for this rule's file
 
 
+@dataclass(frozen=True)
+class CheckpointLayer:
+    """A layer whose checkpoint entries `bnport weights` reports and leaves alone (bnport converts
+    BatchNorm only): torch LayerNorm's weight/bias are MindSpore's gamma/beta."""
+
+    sources: tuple[str, ...]  # qualified torch classes
+    target: str  # the MindSpore class
+    entries: dict[str, str]  # torch entry name -> MindSpore name
+    report: str  # the finding ({prefix}, {source}, {target}, {names})
+
+
 @dataclass(frozen=True, eq=False)
 class RuleSet:
     rules: tuple[Rule, ...]
@@ -225,6 +237,7 @@ class RuleSet:
     common: dict[str, str] = field(default_factory=dict)  # engine kind -> its framework-neutral code
     tensor_same: frozenset[str] = frozenset()  # source tensor methods/attributes that do the same on the target
     config_keys: frozenset[str] = frozenset({"type"})  # dict(type=<class>, ...): a registry config's class key
+    checkpoint_layers: tuple[CheckpointLayer, ...] = ()  # other layers `bnport weights` reports
 
     def mentioned_in(self, data: bytes) -> bool:
         """Cheap byte test: a file naming no source API is never parsed (libcst is not even imported)."""
@@ -285,6 +298,7 @@ def load_rules(directory: Path | None = None) -> RuleSet:
     codes: dict[str, Code] = {}
     tensor_same: set[str] = set()
     common: dict[str, str] = {}  # engine kind -> code, from files that hold codes only (common.toml)
+    checkpoint_layers: list[CheckpointLayer] = []
     for path in files:
         loaded = _load_file(path)
         if not loaded.rules:
@@ -298,6 +312,7 @@ def load_rules(directory: Path | None = None) -> RuleSet:
             if code.id in codes:
                 raise RuleError(f"{code.file}: codes.{code.id}: already defined in {codes[code.id].file}")
             codes[code.id] = code
+        checkpoint_layers.extend(loaded.checkpoint_layers)
     seen_ids: dict[str, str] = {}
     for rule in rules:
         if rule.id in seen_ids or rule.id in codes:
@@ -314,7 +329,8 @@ def load_rules(directory: Path | None = None) -> RuleSet:
         for code in _referenced_codes(rule):
             if code not in codes:
                 raise RuleError(f"{rule.file}: {rule.id}: unknown finding code {code!r} (define it under [codes])")
-    result = _ruleset(tuple(rules), dtypes, directory, frozenset(partials), initializers, codes, common)
+    result = _ruleset(tuple(rules), dtypes, directory, frozenset(partials), initializers, codes, common,
+                      tuple(checkpoint_layers))
     object.__setattr__(result, "tensor_same", frozenset(tensor_same))
     return result
 
@@ -347,13 +363,14 @@ def load_selected(directory: Path | None, select: tuple[str, ...] = (), ignore: 
     kept = tuple(r for r in ruleset.rules
                  if (not select or any(r.id.startswith(c) for c in select)) and not any(r.id.startswith(c) for c in ignore))
     result = _ruleset(kept, ruleset.dtypes, ruleset.directory, ruleset.partials, ruleset.initializers,
-                      ruleset.codes, ruleset.common)
+                      ruleset.codes, ruleset.common, ruleset.checkpoint_layers)
     object.__setattr__(result, "selection", (select, ignore))
     object.__setattr__(result, "tensor_same", ruleset.tensor_same)
     return result
 
 
-def _ruleset(rules: tuple[Rule, ...], dtypes, directory, partials, initializers, codes, common) -> RuleSet:
+def _ruleset(rules: tuple[Rule, ...], dtypes, directory, partials, initializers, codes, common,
+             checkpoint_layers=()) -> RuleSet:
     by_source: dict[str, tuple[Rule, Api]] = {}
     for rule in rules:
         for api in rule.apis:
@@ -362,7 +379,8 @@ def _ruleset(rules: tuple[Rule, ...], dtypes, directory, partials, initializers,
                     raise RuleError(f"{rule.file}: {rule.id}.apis: {source} is mapped twice")
                 by_source[source] = (rule, api)
     tokens = tuple(sorted({s.rsplit(".", 1)[-1].encode() for s in by_source}))
-    return RuleSet(rules, by_source, dtypes, tokens, directory, partials, initializers, codes=codes, common=common)
+    return RuleSet(rules, by_source, dtypes, tokens, directory, partials, initializers, codes=codes, common=common,
+                   checkpoint_layers=checkpoint_layers)
 
 
 @dataclass
@@ -373,6 +391,7 @@ class _FileRules:
     initializers: dict[str, Initializer]
     codes: dict[str, Code]
     tensor_same: frozenset[str] = frozenset()
+    checkpoint_layers: list[CheckpointLayer] = field(default_factory=list)
 
 
 def _load_file(path: Path) -> _FileRules:
@@ -383,7 +402,7 @@ def _load_file(path: Path) -> _FileRules:
         raise RuleError(f"{name}: (file): {exc}") from None
     check = _Checker(name)
     check.keys(data, "(top level)", {"signatures", "dtypes", "rule", "partials", "initializers", "prefixes", "value_sets",
-                                     "codes", "target"})
+                                     "codes", "target", "checkpoint_layers"})
     codes = {key: _load_code(check, key, value) for key, value in check.table(data.get("codes", {}), "codes").items()}
     kinds = {code.kind: code.id for code in codes.values() if code.kind is not None}
     check.prefixes = {
@@ -405,7 +424,7 @@ def _load_file(path: Path) -> _FileRules:
     raw_rules = data.get("rule", [])
     target = check.table(data.get("target", {}), "target")
     check.keys(target, "target", {"module", "tensor_same"})
-    if not isinstance(raw_rules, list) or not (raw_rules or codes or target):
+    if not isinstance(raw_rules, list) or not (raw_rules or codes or target or data.get("checkpoint_layers")):
         raise RuleError(f"{name}: rule: expected at least one [[rule]] table (or, in a file of codes only, [codes])")
     raw_rules = _resolve_extends(check, raw_rules)
     return _FileRules(
@@ -418,6 +437,8 @@ def _load_file(path: Path) -> _FileRules:
         },
         codes,
         frozenset(check.str_list(target.get("tensor_same", []), "target.tensor_same")),
+        [_load_checkpoint_layer(check, raw, f"checkpoint_layers[{i}]")
+         for i, raw in enumerate(check.list(data.get("checkpoint_layers", []), "checkpoint_layers"))],
     )
 
 
@@ -453,6 +474,18 @@ def _load_code(check: _Checker, key: str, raw: object) -> Code:
         kind=kind,
         example=raw.get("example") and check.string(raw["example"], f"{where}.example"),
     )
+
+
+def _load_checkpoint_layer(check: _Checker, raw: object, where: str) -> CheckpointLayer:
+    raw = check.table(raw, where)
+    check.keys(raw, where, {"sources", "target", "entries", "report"}, required={"sources", "target", "entries", "report"})
+    entries = {name: check.string(to, f"{where}.entries.{name}")
+               for name, to in check.table(raw["entries"], f"{where}.entries").items()}
+    if not entries:
+        check.fail(f"{where}.entries", "expected at least one entry (torch name = MindSpore name)")
+    return CheckpointLayer(tuple(check.str_list(raw["sources"], f"{where}.sources")),
+                           check.string(raw["target"], f"{where}.target"), entries,
+                           check.string(raw["report"], f"{where}.report"))
 
 
 _INHERITED_TABLES = ("args", "attributes", "members")
@@ -674,9 +707,13 @@ def _load_infer(check: _Checker, raw: object, where: str, variants: dict[str, Ap
 def _load_attribute(check: _Checker, spec: object, where: str) -> AttrSpec:
     spec = check.table(spec, where)
     check.keys(spec, where, {"to", "report", "on_assign", "note", "refuse", "state_key", "call", "statement", "tensor",
-                             "none_check"})
+                             "none_check", "absent"})
     if sum(key in spec for key in ("to", "report", "call", "statement")) != 1:
         check.fail(where, "needs exactly one of 'to', 'report', 'call' or 'statement'")
+    if "absent" in spec and "state_key" not in spec:
+        check.fail(f"{where}.absent", "only state entries (with a state_key) are filled when a checkpoint lacks them")
+    if "absent" in spec and "to" not in spec:
+        check.fail(f"{where}.absent", "only renamed entries ('to') can be filled")
     refuse = {
         literal: check.code(code, f"{where}.refuse.{literal}")
         for literal, code in check.table(spec.get("refuse", {}), f"{where}.refuse").items()
@@ -693,6 +730,7 @@ def _load_attribute(check: _Checker, spec: object, where: str) -> AttrSpec:
         statement=spec.get("statement") and check.string(spec["statement"], f"{where}.statement"),
         tensor=check.boolean(spec.get("tensor", False), f"{where}.tensor"),
         none_check=spec.get("none_check") and check.code(spec["none_check"], f"{where}.none_check"),
+        absent=spec.get("absent") and check.choice(spec["absent"], f"{where}.absent", ("ones", "zeros")),
     )
 
 
