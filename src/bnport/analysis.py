@@ -261,7 +261,7 @@ class _Analyser:
                 continue
             if klass not in objects.subclasses:  # a subclass of a subclass in the file
                 self._torch_methods(klass, klass.name, layer.rule)
-            fact = Fact(layer, True, ctx.position(klass)[0], id(klass))
+            fact = Fact(layer, True, ctx.position(klass)[0], id(klass), own=True)
             for name, nodes in self.flow.self_attributes(klass).items():
                 for node in nodes:
                     uses.follow(node.value, fact)

@@ -230,7 +230,8 @@ class LayerUses:
         call = ctx.parent(node)
         called = isinstance(call, cst.Call) and call.func is node
         if spec.report is not None:
-            ctx.report(node, rule, spec.report, object=code_of(node), name=name, layer=subject)
+            if not (fact.own and spec.outside):
+                ctx.report(node, rule, spec.report, object=code_of(node), name=name, layer=subject)
             return
         if spec.call is not None or spec.statement is not None:
             statement = ctx.parent(call) if called else None
@@ -252,7 +253,7 @@ class LayerUses:
             if spec.on_assign is not None:
                 self.edits.after.setdefault(assignment, []).append(spec.on_assign.format(object=owner))
                 if spec.note is not None:
-                    ctx.report(node, rule, spec.note, object=owner)
+                    ctx.report(node, rule, spec.note, object=code_of(node), layer=owner)
         if path != name:
             self.edits.renames[node] = (rule, path)
         if spec.tensor and assignment is not None:
@@ -350,7 +351,7 @@ class LayerUses:
         callee = code_of(call.func)
         if callee not in entry[2]:
             entry[2].append(callee)
-        shown = code_of(value)
+        shown = _short(code_of(value))
         if shown not in entry[3]:
             entry[3].append(shown)
 
@@ -359,6 +360,12 @@ class LayerUses:
             framework = qualified_name(self.ctx, node.func).split(".")[0]
             self.ctx.report_kind(node, rule, "boundary", callee=", ".join(callees), framework=framework,
                                  values=", ".join(values))
+
+
+def _short(code: str, limit: int = 60) -> str:
+    """Code shown in a one-line message: its lines joined, cut at `limit` characters."""
+    text = " ".join(line.strip() for line in code.splitlines() if line.strip())
+    return text if len(text) <= limit else text[: limit - 3].rstrip() + "..."
 
 
 def _walk_calls(node):

@@ -54,6 +54,7 @@ class Fact:
     origin: int  # id of that node: escapes are reported once per origin
     collection: bool = False  # a list / tuple / ModuleList of such layers
     others: str = ""  # the other classes a type test allows (reported by name)
+    own: bool = False  # `self` in the layer's own class (a subclass): its methods run as the layer
 
     def element(self) -> Fact:
         return replace(self, collection=False)

@@ -163,6 +163,7 @@ class AttrSpec:
     statement: str | None = None  # a method whose call, as a whole statement, becomes these statements
     tensor: bool = False  # its value is a tensor (a Parameter): uses of it are checked against the target's
     none_check: str | None = None  # code raised where it is compared with None
+    outside: bool = False  # reported only where the layer is used from outside its own methods
     absent: str | None = None  # "ones" | "zeros": the target always has this state; what a checkpoint lacking it gets
 
 
@@ -707,7 +708,7 @@ def _load_infer(check: _Checker, raw: object, where: str, variants: dict[str, Ap
 def _load_attribute(check: _Checker, spec: object, where: str) -> AttrSpec:
     spec = check.table(spec, where)
     check.keys(spec, where, {"to", "report", "on_assign", "note", "refuse", "state_key", "call", "statement", "tensor",
-                             "none_check", "absent"})
+                             "none_check", "absent", "outside"})
     if sum(key in spec for key in ("to", "report", "call", "statement")) != 1:
         check.fail(where, "needs exactly one of 'to', 'report', 'call' or 'statement'")
     if "absent" in spec and "state_key" not in spec:
@@ -730,6 +731,7 @@ def _load_attribute(check: _Checker, spec: object, where: str) -> AttrSpec:
         statement=spec.get("statement") and check.string(spec["statement"], f"{where}.statement"),
         tensor=check.boolean(spec.get("tensor", False), f"{where}.tensor"),
         none_check=spec.get("none_check") and check.code(spec["none_check"], f"{where}.none_check"),
+        outside=check.boolean(spec.get("outside", False), f"{where}.outside"),
         absent=spec.get("absent") and check.choice(spec["absent"], f"{where}.absent", ("ones", "zeros")),
     )
 

@@ -55,7 +55,7 @@ def state_dict_keys(ctx: Context, layer_names: set[str], renamed: dict | None = 
             continue
         prefix = ".".join(parts[:-1])
         if spec.to is None:
-            text = ctx.ruleset.codes[spec.report].text(object=prefix or "<layer>")
+            text = ctx.ruleset.codes[spec.report].text(object=value, layer=prefix or "<layer>")
             ctx.report_kind(node, rule, "state-key-report", key=value, text=text)
             continue
         keys = []
