@@ -39,6 +39,14 @@ def test_utf8_bom_is_kept():
     assert result.converted == b"\xef\xbb\xbfimport mindspore\nbn = mindspore.nn.BatchNorm2d(3)\n"
 
 
+def test_blank_lines_before_a_whitespace_only_last_line_are_kept():
+    # libcst 1.9 parses these tails without the blank lines; bnport puts them back.
+    for tail in (b"\n   \n", b"\n\n\t", b"\n    # the end\n", b"\r\n  \r\n"):
+        data = b"import torch.nn as nn\nbn = nn.BatchNorm2d(3)\n" + tail
+        result = convert(data)
+        assert result.converted == b"import mindspore\nbn = mindspore.nn.BatchNorm2d(3)\n" + tail
+
+
 def test_latin1_with_coding_cookie_is_kept_in_latin1():
     data = "# -*- coding: latin-1 -*-\nimport torch.nn as nn\nname = 'caf\u00e9'\nbn = nn.BatchNorm2d(3)\n".encode("latin-1")
     result = convert(data)

@@ -18,7 +18,9 @@ from bnport.model import FileResult, Options
 
 _MAGIC = re.compile(r"^(\s*)(?:[%!]|\w+\s*=\s*[%!]|[\w.]+\?\??\s*$)")
 _MASK = "pass  # __bnport_magic_{}__"
-_MASKED = re.compile(r"^(\s*)pass  # __bnport_magic_(\d+)__$", re.MULTILINE)
+# Within one line ([^\S\n], not \s): \s would also match the blank lines above a masked line,
+# and the substitution would drop them.
+_MASKED = re.compile(r"^([^\S\n]*)pass  # __bnport_magic_(\d+)__$", re.MULTILINE)
 _CELL = "# __bnport_cell_{}__\n"
 _CELL_SPLIT = re.compile(r"^# __bnport_cell_(\d+)__\n", re.MULTILINE)
 
