@@ -84,7 +84,8 @@ IMPORT = "import torch.nn as nn"
 CALL, CONVERTED = "bn = nn.BatchNorm2d(3, momentum=0.01)", "bn = mindspore.nn.BatchNorm2d(3, momentum=0.99)"
 MAGICS = ["!ls", "!pip install -q torch", "x = !pwd", "files = %sx ls", "%load_ext autoreload", "%time y = 1",
           "%matplotlib inline", "nn?", "np.zeros??"]
-PLAIN = ["x = 1", "print(x)", "# a comment", "y = [\n    1,\n\n    2,\n]"]
+PLAIN = ["x = 1", "print(x)", "# a comment", "y = [\n    1,\n\n    2,\n]", "import os", "import numpy as np",
+         "from numpy import zeros"]
 BLANK = ["", "", "   ", "\t"]
 
 
@@ -135,10 +136,13 @@ def test_magics_and_blank_lines_round_trip_byte_for_byte(notebook):
         before_text, after_text = "".join(old["source"]), "".join(new["source"])
         texts.append(after_text)
         assert type(new["source"]) is type(old["source"])
-        if IMPORT not in before_text.split("\n") and CALL not in before_text.split("\n"):
+        edited = {IMPORT, CALL} & set(before_text.split("\n")) or "import mindspore" in after_text.split("\n")
+        if not edited:
             assert new == old  # a cell without an edit: byte-identical
         else:  # outside the edited lines, every line (blank ones too) is where it was
             assert _without_edited_lines(after_text) == _without_edited_lines(before_text)
+        if "import mindspore" in after_text.split("\n"):  # never into a cell without imports
+            assert any(line.startswith(("import ", "from ")) for line in before_text.split("\n"))
     lines = "\n".join(texts).split("\n")
     assert lines.count(CONVERTED) == 1 and lines.count("import mindspore") == 1 and CALL not in lines
     assert result.converted == json.dumps(after, indent=1, ensure_ascii=False).encode() + b"\n"

@@ -15,7 +15,7 @@ import libcst as cst
 from bnport.analysis import Analysis
 from bnport.calls import Env
 from bnport.expressions import code_of, dotted
-from bnport.imports import ImportPlan, bound_name, insertion_index, mindspore_import
+from bnport.imports import ImportPlan, bound_name, mindspore_import, place_mindspore
 from bnport.model import Edit
 from bnport.positions import Positions
 
@@ -37,6 +37,8 @@ class Applier(cst.CSTTransformer):
         self._comment_stack: list[list[str]] = []
         self._carried: list[cst.EmptyLine] = []  # comments of removed import lines, for the next statement
         self._mindspore_placed = not imports.add_mindspore
+        self._placeholder: cst.Import | None = None  # `import mindspore` in place of a removed import line
+        self._replaced: cst.SimpleStatementLine | None = None  # that line
         self._depth = 0  # statement nesting; 0 while between module-level statements
 
     # -- statements: collect comments from the calls inside, attach them above the statement --
@@ -188,9 +190,11 @@ class Applier(cst.CSTTransformer):
             return updated
         # Every small statement on the line was a removed import.
         if self._depth == 1 and not self._mindspore_placed:
-            # The module's first removed import line becomes `import mindspore`, keeping its comments.
+            # The module's first removed import line becomes `import mindspore`, keeping its comments
+            # (leave_Module moves it if isort would put it elsewhere).
             self._mindspore_placed = True
-            return updated.with_changes(body=[mindspore_import()])
+            self._placeholder, self._replaced = mindspore_import(), original
+            return updated.with_changes(body=[self._placeholder])
         self._carried.extend(updated.leading_lines)
         if updated.trailing_whitespace.comment is not None:
             self._carried.append(cst.EmptyLine(indent=True, comment=updated.trailing_whitespace.comment))
@@ -208,14 +212,10 @@ class Applier(cst.CSTTransformer):
         if self._carried:
             footer = [*self._carried, *footer]
             self._carried = []
-        if not self._mindspore_placed:
-            index = insertion_index(body)
-            statement = cst.SimpleStatementLine(body=[mindspore_import()])
-            if index == 0 and body:
-                # Keep a leading comment block (licence, shebang notes) above the new import.
-                statement = statement.with_changes(leading_lines=body[0].leading_lines)
-                body[0] = body[0].with_changes(leading_lines=[])
-            body.insert(index, statement)
+        if self.imports.add_mindspore:
+            # Where isort would put it (the placeholder stays if it is already there).
+            body, spare = place_mindspore(body, self._placeholder, self._replaced)
+            footer = [*spare, *footer]
         return updated.with_changes(body=body, footer=footer)
 
 
