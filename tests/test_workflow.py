@@ -95,15 +95,40 @@ def test_stdin_writes_source_to_stdout_and_report_to_stderr(project):
     code, out, err = bnport("rewrite", "-", "--stdin-filename", project / "src" / "model.py", stdin=TORCH)
     assert code == 0
     assert out.startswith("import mindspore\n") and "momentum=0.99" in out
-    assert "rewrote" in err and "1 edit" in err
+    # no file was written, and the report says so
+    assert err.splitlines()[-1] == f"{project / 'src' / 'model.py'} (stdin): converted, 1 edit; the result is on stdout"
+    assert "rewrote" not in err and "files scanned" not in err
+    assert (project / "src" / "model.py").read_text() == TORCH
+
+
+@pytest.mark.parametrize("args, source, code, last", [
+    ([], "x = 1\n", 0, "m.py (stdin): unchanged; the input is on stdout as it was"),
+    (["--check"], TORCH, 1, "m.py (stdin): would be converted, 1 edit"),
+    (["--diff"], TORCH, 1, "m.py (stdin): would be converted, 1 edit; the diff is on stdout"),
+    (["--check"], "x = 1\n", 0, "m.py (stdin): unchanged"),
+    ([], "def (:\n  BatchNorm2d\n", 1, "m.py (stdin): not converted; the input is on stdout as it was"),
+    (["--isolated"], KERAS, 0, "m.py (stdin): converted, 1 edit (1 approximate); the result is on stdout"),
+])
+def test_stdin_report_says_what_happened_and_where_the_result_is(args, source, code, last):
+    got, out, err = bnport("rewrite", "-", "--stdin-filename", "m.py", *args, stdin=source)
+    lines = [line for line in err.splitlines() if not line.startswith("approximate (")]
+    assert got == code and lines[-1] == last
+    got, out, err = bnport("rewrite", "-", "-q", "--stdin-filename", "m.py", *args, stdin=source)
+    assert "(stdin)" not in err  # -q: errors only
+
+
+def test_stdin_without_a_filename_is_called_stdin():
+    code, out, err = bnport("rewrite", "-", stdin=TORCH)
+    assert err.splitlines()[-1] == "stdin: converted, 1 edit; the result is on stdout"
 
 
 def test_stdin_config_and_excludes_resolve_against_the_filename(project):
     code, out, _ = bnport("rewrite", "-", "--stdin-filename", project / "src" / "keras_model.py", stdin=KERAS)
     assert out == KERAS  # ignore = ['KBN'] in the pyproject above that path
     (project / "pyproject.toml").write_text("[tool.bnport]\nextend-exclude = ['legacy']\n")
-    code, out, _ = bnport("rewrite", "-", "--force-exclude", "--stdin-filename", project / "src" / "legacy" / "old.py", stdin=TORCH)
+    code, out, err = bnport("rewrite", "-", "--force-exclude", "--stdin-filename", project / "src" / "legacy" / "old.py", stdin=TORCH)
     assert code == 0 and out == TORCH
+    assert err == f"{project / 'src' / 'legacy' / 'old.py'} (stdin): excluded by 'legacy' (--force-exclude); the input is on stdout as it was\n"
 
 
 def test_stdin_check_and_diff(project):

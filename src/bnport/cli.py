@@ -87,7 +87,7 @@ def rewrite(paths, target, show_diff, check, output_format, quiet, verbose, jobs
     sys.exit(exit_code(results, mode))
 
 
-def _report(results, mode, output_format, quiet, verbose, ruleset, target, show_diff, stream=None):
+def _report(results, mode, output_format, quiet, verbose, ruleset, target, show_diff, stream=None, stdin=False):
     from bnport.output import approximation_notes, github_lines, json_document, print_text, sarif_document
 
     stream = stream or sys.stdout
@@ -105,7 +105,7 @@ def _report(results, mode, output_format, quiet, verbose, ruleset, target, show_
                 if result.diff is not None:
                     sys.stdout.write(result.diff)
             stream = sys.stderr
-        print_text(results, mode, quiet, verbose, stream=stream, notes=notes)
+        print_text(results, mode, quiet, verbose, stream=stream, notes=notes, stdin=stdin)
 
 
 def _rewrite_stdin(name, mode, output_format, quiet, verbose, ruleset, config, options, force_exclude, target) -> int:
@@ -117,12 +117,11 @@ def _rewrite_stdin(name, mode, output_format, quiet, verbose, ruleset, config, o
     data = sys.stdin.buffer.read()
     if verbose and not quiet and output_format == "text":
         click.echo(config.describe(), err=True)
-    if force_exclude and name != "-" and excluded_path(name, config) is not None:
-        if mode == "write":
-            sys.stdout.buffer.write(data)
-        return EXIT_OK
+    pattern = excluded_path(name, config) if force_exclude and name != "-" else None
     try:
-        if ruleset.mentioned_in(data):
+        if pattern is not None:
+            result = FileResult(path=name, status="excluded", error=f"excluded by {pattern!r} (--force-exclude)", original=data)
+        elif ruleset.mentioned_in(data):
             from bnport.convert import convert_file
 
             result = convert_file(name, data, ruleset, options)
@@ -135,7 +134,7 @@ def _rewrite_stdin(name, mode, output_format, quiet, verbose, ruleset, config, o
         sys.stdout.flush()
     elif mode == "diff" and result.status == "changed":
         sys.stdout.write(unified_diff(result))
-    _report([result], mode, output_format, quiet, verbose, ruleset, target, False, stream=sys.stderr)
+    _report([result], mode, output_format, quiet, verbose, ruleset, target, False, stream=sys.stderr, stdin=True)
     return exit_code([result], mode)
 
 

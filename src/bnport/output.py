@@ -67,11 +67,16 @@ _STYLES = {"error": "bold red", "warning": "yellow", "info": "cyan"}
 
 
 def print_text(results: list[FileResult], mode: str, quiet: bool, verbose: bool, stream=None,
-               notes: dict[str, str] | None = None) -> None:
-    """`path:line:col: RULE severity: message` per finding, then one summary line."""
+               notes: dict[str, str] | None = None, stdin: bool = False) -> None:
+    """`path:line:col: RULE severity: message` per finding, then one summary line (for `stdin`, the
+    one source read from stdin: a line saying what happened to it and where the result went)."""
     say = _printer(stream or sys.stdout)
     severities: Counter = Counter()
     for result in results:
+        if stdin and result.status == "excluded":
+            if not quiet:
+                say(_stdin_line(result, mode))
+            continue
         if result.status == "excluded":
             if verbose:
                 say((f"skipped {result.path} ({result.error})", "dim"))
@@ -88,6 +93,10 @@ def print_text(results: list[FileResult], mode: str, quiet: bool, verbose: bool,
                 continue
             say((result.path, "bold"), f":{_cell(finding)}{finding.line}:{finding.column}: {finding.rule} ",
                 (finding.severity, _STYLES[finding.severity]), f": {finding.message}")
+        if stdin:
+            if not quiet:
+                say(_stdin_line(result, mode))
+            continue
         if result.status == "changed" and not quiet:
             verb = {"write": "rewrote", "check": "would rewrite", "diff": "would rewrite"}[mode]
             approximate = sum(e.safety == "approximate" for e in result.edits)
@@ -97,6 +106,10 @@ def print_text(results: list[FileResult], mode: str, quiet: bool, verbose: bool,
             say((f"unchanged {result.path}", "dim"))
     if quiet:
         return
+    if stdin:  # the line above says it all
+        for rule_id, why in (notes or {}).items():
+            say((f"approximate ({rule_id}): {' '.join(why.split())}", "yellow"))
+        return
     s = summary(results)
     changed = "changed" if mode == "write" else "would change"
     found = ", ".join(_plural(severities[k], k) for k in ("error", "warning", "info"))
@@ -105,6 +118,21 @@ def print_text(results: list[FileResult], mode: str, quiet: bool, verbose: bool,
         f"{s['errors']} failed; {_plural(s['edits'], 'edit')}{approximate}; findings: {found}")
     for rule_id, why in (notes or {}).items():
         say((f"approximate ({rule_id}): {' '.join(why.split())}", "yellow"))
+
+
+def _stdin_line(result: FileResult, mode: str) -> str:
+    """What happened to the source read from stdin, and what is on stdout."""
+    name = "stdin" if result.path == "-" else f"{result.path} (stdin)"
+    if result.status == "changed":
+        approximate = sum(e.safety == "approximate" for e in result.edits)
+        edits = _plural(len(result.edits), "edit") + (f" ({approximate} approximate)" if approximate else "")
+        where = {"write": "converted, {}; the result is on stdout", "diff": "would be converted, {}; the diff is on stdout",
+                 "check": "would be converted, {}"}[mode]
+        return f"{name}: {where.format(edits)}"
+    if result.status in ("error", "excluded"):
+        what = "not converted" if result.status == "error" else result.error
+        return f"{name}: {what}" + ("; the input is on stdout as it was" if mode == "write" else "")
+    return f"{name}: unchanged" + ("; the input is on stdout as it was" if mode == "write" else "")
 
 
 def _printer(stream):
