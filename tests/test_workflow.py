@@ -179,6 +179,29 @@ def test_rules_lists_every_rule_with_safety():
     assert "exact" in out and "approximate" in out and "report-only" in out
 
 
+def test_rules_off_a_terminal_is_plain_aligned_text_one_line_per_rule():
+    code, out, _ = bnport("rules")  # CliRunner's stdout is not a terminal
+    lines = out.splitlines()
+    assert code == 0 and not any(c in out for c in "│┃━─")  # no table drawing
+    ids = [line.split()[0] for line in lines[1:]]
+    assert lines[0].split() == ["id", "safety", "source", "API", "target"] and "TBN001" in ids and "KBN001" in ids
+    tbn001 = lines[1 + ids.index("TBN001")]
+    assert "torch.nn.BatchNorm3d" in tbn001.split() and "torch.nn.BatchNorm2d," in tbn001.split()  # identifiers whole
+    assert "keras.layers.experimental.SyncBatchNormalization" in lines[1 + ids.index("KBN001")].split()
+    assert len({line.index(line.split()[1]) for line in lines}) == 1  # the safety column is aligned
+    assert len({line.index(line.split()[2]) for line in lines}) == 1  # and so is the source column
+
+
+def test_rules_as_json():
+    code, out, _ = bnport("rules", "--output-format", "json")
+    rules = {rule["id"]: rule for rule in json.loads(out)}
+    assert code == 0 and set(rules["TBN001"]) == {"id", "title", "sources", "targets", "safety"}
+    assert "torch.nn.BatchNorm2d" in rules["TBN001"]["sources"] and "mindspore.nn.BatchNorm2d" in rules["TBN001"]["targets"]
+    assert "tensorflow.keras.layers.BatchNormalization" in rules["KBN001"]["sources"]  # every spelling
+    assert rules["TBN003"]["targets"] == [] and rules["TBN003"]["safety"] == "report-only"
+    assert rules["KBN001"]["safety"] == "approximate" and rules["TBN001"]["title"].startswith("torch.nn.BatchNorm1d/2d/3d")
+
+
 def test_explain_shows_what_why_example_and_safety():
     code, out, _ = bnport("explain", "tbn001")
     assert code == 0

@@ -169,13 +169,21 @@ class _progress:
 
 
 @main.command("rules")
-def rules_command():
+@click.option("--output-format", type=click.Choice(["text", "json"]), default="text", show_default=True,
+              help="text: a table on a terminal, plain aligned lines otherwise; json: a list of rules.")
+def rules_command(output_format):
     """List every rule: id, source API, target and fix safety."""
-    from rich.console import Console
+    from bnport.catalogue import rules_json, rules_table, rules_text
 
-    from bnport.catalogue import rules_table
+    ruleset = _ruleset()
+    if output_format == "json":
+        click.echo(rules_json(ruleset))
+    elif sys.stdout.isatty():
+        from rich.console import Console
 
-    Console().print(rules_table(_ruleset()))
+        Console().print(rules_table(ruleset))
+    else:  # a pipe or a file: no table drawing, no identifier folded across lines
+        click.echo(rules_text(ruleset), nl=False)
 
 
 @main.command("explain")
