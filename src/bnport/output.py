@@ -110,6 +110,10 @@ def print_text(results: list[FileResult], mode: str, quiet: bool, verbose: bool,
         for rule_id, why in (notes or {}).items():
             say((f"approximate ({rule_id}): {' '.join(why.split())}", "yellow"))
         return
+    if all(r.status == "excluded" for r in results):  # an empty tree, or everything excluded: not a summary
+        excluded = f" ({_plural(len(results), 'path')} excluded{'' if verbose else '; -v lists them'})" if results else ""
+        _printer(sys.stderr)(f"no Python files found{excluded}")
+        return
     s = summary(results)
     changed = "changed" if mode == "write" else "would change"
     found = ", ".join(_plural(severities[k], k) for k in ("error", "warning", "info"))
