@@ -75,7 +75,10 @@ def test_comments_false_writes_no_removal_comment(project):
 
 
 @pytest.mark.parametrize("table, message", [
-    ("colour = 'red'", "tool.bnport.colour: unknown key"),
+    ("colour = 'red'", "tool.bnport.colour: unknown key (allowed: comments, exclude, "),
+    ("exlude = ['x']", "tool.bnport.exlude: unknown key; did you mean 'exclude'?"),
+    ("extend_exclude = ['x']", "tool.bnport.extend_exclude: unknown key; did you mean 'extend-exclude'?"),
+    ("select = ['TBN01']", "tool.bnport.select: 'TBN01' is not a rule id or prefix; did you mean 'TBN001'?"),
     ("select = 'TBN'", "tool.bnport.select: expected a list"),
     ("select = ['XBN']", "tool.bnport.select: 'XBN' is not a rule id or prefix"),
     ("comments = 'no'", "tool.bnport.comments: expected true or false"),
@@ -87,6 +90,24 @@ def test_bad_config_is_one_error_naming_key_and_file_exit_2(project, table, mess
     code, out, err = bnport("rewrite", project / "src")
     assert code == 2 and message in err and str(project / "pyproject.toml") in err
     assert (project / "src" / "model.py").read_bytes() == before
+
+
+@pytest.mark.parametrize("flag, code, message", [
+    ("--select", "TNB001", "--select: 'TNB001' is not a rule id or prefix; did you mean 'TBN001'?"),
+    ("--select", "tbn004", "--select: 'tbn004' is not a rule id or prefix; did you mean 'TBN004'?"),
+    ("--ignore", "KNB", "--ignore: 'KNB' is not a rule id or prefix; did you mean 'KBN'?"),
+    ("--ignore", "XYZ", "--ignore: 'XYZ' is not a rule id or prefix (known: KBN001, "),
+])
+def test_unknown_rule_codes_get_the_closest_rule(project, flag, code, message):
+    got, out, err = bnport("rewrite", "--check", flag, code, project / "src")
+    assert got == 2 and err.startswith("bnport: invalid configuration: ") and message in err
+
+
+def test_a_code_from_another_config_file_names_that_file(tmp_path):
+    other = tmp_path / "bnport.toml"
+    other.write_text("select = ['TBN01']\n")
+    code, _, err = bnport("rewrite", "--check", "--config", other, tmp_path)
+    assert code == 2 and f"bnport.toml: (top level).select: 'TBN01' is not a rule id or prefix; did you mean 'TBN001'?" in err
 
 
 # -- stdin --

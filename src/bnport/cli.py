@@ -61,7 +61,8 @@ def rewrite(paths, target, show_diff, check, output_format, quiet, verbose, jobs
     try:
         config = resolve(where, config_file, isolated, _codes(select), _codes(ignore), tuple(extend_exclude))
         directory = _rules_dir()
-        check_rule_codes(config, [rule.id for rule in load_rules(directory).rules])
+        flags = tuple(key for key, value in (("select", select), ("ignore", ignore)) if value is not None)
+        check_rule_codes(config, [rule.id for rule in load_rules(directory).rules], flags)
         ruleset = load_selected(directory, config.select, config.ignore)
     except ConfigError as exc:
         _fail(f"invalid configuration: {exc}")
