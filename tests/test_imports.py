@@ -13,6 +13,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from bnport.convert import convert_file
+from bnport.rules import load_rules
 from conftest import convert_text
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
@@ -132,9 +134,6 @@ def test_notebook_import_goes_to_the_cell_with_the_imports_not_the_pip_cell():
              {"cell_type": "code", "metadata": {}, "source": "import os\n\nimport torch\n"},
              {"cell_type": "code", "metadata": {}, "source": "x = torch.zeros(1)\nbn = torch.nn.BatchNorm2d(3)\n"}]
     data = json.dumps({"cells": cells}, indent=1).encode()
-    from bnport.convert import convert_file
-    from bnport.rules import load_rules
-
     result = convert_file("nb.ipynb", data, load_rules())
     sources = [cell["source"] for cell in json.loads(result.converted)["cells"]]
     assert sources[:2] == ["!pip install -q torch mindspore\n", "import os\n\nimport mindspore\nimport torch\n"]

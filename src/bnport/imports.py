@@ -8,9 +8,9 @@ A new ``import mindspore`` goes where isort (ruff's I001, default settings) woul
 the first group of third-party imports, in sorted position (``import x`` lines before
 ``from x import y`` lines, names compared case-insensitively, numbers naturally). In a group that
 is not sorted to begin with it goes after the group's last third-party import, or takes the place
-of the torch import line the edit removed from that group. Without third-party
-imports it starts a section of its own after the standard-library ones (before local imports);
-without any imports, after the docstring.
+of the torch import line the edit removed from that group. Without third-party imports it starts
+a section of its own after the standard-library ones (before local imports); without any
+imports, after the docstring. Notebook cells are separate import blocks.
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ from dataclasses import dataclass
 import libcst as cst
 
 from bnport.index import ImportAssignment, Scope
+from bnport.notebook import CELL_MARKER
 from bnport.resolve import dotted_name
 
 
@@ -88,7 +89,6 @@ def insertion_index(body: list[cst.BaseStatement]) -> int:
     return index
 
 
-CELL_MARKER = "# __bnport_cell_"  # notebook.py's line between cells: each cell has its own import blocks
 _FUTURE, _STDLIB, _THIRD_PARTY, _LOCAL = range(4)
 
 
@@ -113,10 +113,8 @@ def place_mindspore(body: list[cst.BaseStatement], placeholder: cst.Import | Non
         first = next(g for g in groups if any(_key(body[i])[0] == _THIRD_PARTY for i in g))
         if group is first and _sorted(body, group):
             return body, spare
-        if replaced is not None:
-            before = [*body[:at], replaced, *body[at + 1:]]
-            if not _sorted(before, group):
-                return body, spare
+        if replaced is not None and not _sorted([*body[:at], replaced, *body[at + 1:]], group):
+            return body, spare
         line = body.pop(at)
         carried = [*line.leading_lines]
         if line.trailing_whitespace.comment is not None:
