@@ -144,6 +144,28 @@ def test_missing_path_is_reported_and_the_others_converted(tree):
     assert (tree / "model.py").read_text() == CONVERTED
 
 
+@pytest.mark.parametrize("mode", [[], ["--check"], ["--diff"]])
+def test_a_tree_without_python_files_says_so_and_exits_0(tmp_path, mode):
+    (tmp_path / "README.md").write_text("nn.BatchNorm2d\n")
+    (tmp_path / "data").mkdir()
+    code, out, err = bnport(*mode, tmp_path)
+    assert code == 0 and out == "" and err == "no Python files found\n"
+    code, out, _ = bnport(*mode, "--output-format", "json", tmp_path)
+    assert code == 0 and json.loads(out)["summary"]["files"] == 0
+
+
+def test_a_tree_whose_python_files_are_all_excluded_says_so_and_exits_0(tmp_path):
+    (tmp_path / "venv").mkdir()
+    (tmp_path / "venv" / "model.py").write_text(TORCH)
+    code, out, err = bnport("--isolated", tmp_path)
+    assert code == 0 and out == "" and err == "no Python files found (1 path excluded; -v lists them)\n"
+    code, out, err = bnport("--isolated", "-v", tmp_path)
+    assert code == 0 and "excluded by 'venv'" in out and err.endswith("no Python files found (1 path excluded)\n")
+    code, out, err = bnport("--isolated", "-q", tmp_path)
+    assert code == 0 and out == err == ""
+    assert (tmp_path / "venv" / "model.py").read_text() == TORCH
+
+
 def test_read_only_file_is_not_written_even_as_root(tree, monkeypatch):
     target = tree / "model.py"
     target.chmod(0o444)

@@ -73,3 +73,76 @@ def test_a_syntax_error_names_the_cell():
              {"cell_type": "code", "metadata": {}, "source": "x = (\nnn.BatchNorm2d(3"}]
     result = convert(json.dumps({"cells": cells}, indent=1).encode())
     assert result.status == "error" and result.error.startswith("cell 2:")
+
+
+# -- property: masked lines and the blank lines around them come back byte for byte --------------
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+IMPORT = "import torch.nn as nn"
+CALL, CONVERTED = "bn = nn.BatchNorm2d(3, momentum=0.01)", "bn = mindspore.nn.BatchNorm2d(3, momentum=0.99)"
+MAGICS = ["!ls", "!pip install -q torch", "x = !pwd", "files = %sx ls", "%load_ext autoreload", "%time y = 1",
+          "%matplotlib inline", "nn?", "np.zeros??"]
+PLAIN = ["x = 1", "print(x)", "# a comment", "y = [\n    1,\n\n    2,\n]", "import os", "import numpy as np",
+         "from numpy import zeros"]
+BLANK = ["", "", "   ", "\t"]
+
+
+def _block(lines):
+    """An indented block whose body mixes magics, blank lines and code."""
+    return "for i in range(2):\n" + "\n".join("    " + line if line.strip() else line for line in lines) + "\n    pass"
+
+
+line = st.one_of(st.sampled_from(MAGICS), st.sampled_from(PLAIN), st.sampled_from(BLANK),
+                 st.lists(st.sampled_from(MAGICS + BLANK + ["z = i"]), min_size=1, max_size=4).map(_block))
+cell_body = st.lists(line, max_size=8)
+
+
+@st.composite
+def notebooks(draw):
+    """Code cells of magics, shell lines, blank lines and code; the torch import in one cell, the
+    BatchNorm call in the same or a later one; sources as strings or lists, with or without a
+    final newline; a markdown cell and a %%bash cell in between."""
+    bodies = draw(st.lists(cell_body, min_size=1, max_size=4))
+    first = draw(st.integers(0, len(bodies) - 1))
+    second = draw(st.integers(first, len(bodies) - 1))
+    bodies[first].insert(draw(st.integers(0, len(bodies[first]))), IMPORT)
+    bodies[second].insert(draw(st.integers(bodies[second].index(IMPORT) + 1 if second == first else 0,
+                                            len(bodies[second]))), CALL)
+    cells = []
+    for body in bodies:
+        text = "\n".join(body) + draw(st.sampled_from(["", "\n", "\n\n"]))
+        source = text.splitlines(keepends=True) if draw(st.booleans()) else text
+        cells.append({"cell_type": "code", "execution_count": None, "metadata": {}, "outputs": [], "source": source})
+        if draw(st.booleans()):
+            cells.append({"cell_type": draw(st.sampled_from(["markdown", "code"])), "metadata": {},
+                          "source": "%%bash\necho nn.BatchNorm2d(3)\n\n!ls\n"})
+    return {"cells": cells, "metadata": {}, "nbformat": 4, "nbformat_minor": 5}
+
+
+def _without_edited_lines(text: str) -> list[str]:
+    return [line for line in text.split("\n") if line not in (IMPORT, "import mindspore", CALL, CONVERTED)]
+
+
+@given(notebooks())
+def test_magics_and_blank_lines_round_trip_byte_for_byte(notebook):
+    data = json.dumps(notebook, indent=1, ensure_ascii=False).encode() + b"\n"
+    result = convert(data)
+    assert result.status == "changed", result.error
+    after = json.loads(result.converted)
+    texts = []
+    for old, new in zip(notebook["cells"], after["cells"], strict=True):
+        before_text, after_text = "".join(old["source"]), "".join(new["source"])
+        texts.append(after_text)
+        assert type(new["source"]) is type(old["source"])
+        edited = {IMPORT, CALL} & set(before_text.split("\n")) or "import mindspore" in after_text.split("\n")
+        if not edited:
+            assert new == old  # a cell without an edit: byte-identical
+        else:  # outside the edited lines, every line (blank ones too) is where it was
+            assert _without_edited_lines(after_text) == _without_edited_lines(before_text)
+        if "import mindspore" in after_text.split("\n"):  # never into a cell without imports
+            assert any(line.startswith(("import ", "from ")) for line in before_text.split("\n"))
+    lines = "\n".join(texts).split("\n")
+    assert lines.count(CONVERTED) == 1 and lines.count("import mindspore") == 1 and CALL not in lines
+    assert result.converted == json.dumps(after, indent=1, ensure_ascii=False).encode() + b"\n"

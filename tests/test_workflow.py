@@ -75,7 +75,10 @@ def test_comments_false_writes_no_removal_comment(project):
 
 
 @pytest.mark.parametrize("table, message", [
-    ("colour = 'red'", "tool.bnport.colour: unknown key"),
+    ("colour = 'red'", "tool.bnport.colour: unknown key (allowed: comments, exclude, "),
+    ("exlude = ['x']", "tool.bnport.exlude: unknown key; did you mean 'exclude'?"),
+    ("extend_exclude = ['x']", "tool.bnport.extend_exclude: unknown key; did you mean 'extend-exclude'?"),
+    ("select = ['TBN01']", "tool.bnport.select: 'TBN01' is not a rule id, finding code or prefix of one; did you mean 'TBN001'?"),
     ("select = 'TBN'", "tool.bnport.select: expected a list"),
     ("select = ['XBN']", "tool.bnport.select: 'XBN' is not a rule id, finding code or prefix"),
     ("comments = 'no'", "tool.bnport.comments: expected true or false"),
@@ -89,21 +92,64 @@ def test_bad_config_is_one_error_naming_key_and_file_exit_2(project, table, mess
     assert (project / "src" / "model.py").read_bytes() == before
 
 
+@pytest.mark.parametrize("flag, code, message", [
+    ("--select", "TNB001", "--select: 'TNB001' is not a rule id, finding code or prefix of one; did you mean 'TBN001'?"),
+    ("--select", "tbn004", "--select: 'tbn004' is not a rule id, finding code or prefix of one; did you mean 'TBN004'?"),
+    ("--ignore", "KNB", "--ignore: 'KNB' is not a rule id, finding code or prefix of one; did you mean 'KBN'?"),
+    ("--ignore", "XYZ", "--ignore: 'XYZ' is not a rule id, finding code or prefix of one (bnport rules lists them)"),
+])
+def test_unknown_rule_codes_get_the_closest_rule(project, flag, code, message):
+    got, out, err = bnport("rewrite", "--check", flag, code, project / "src")
+    assert got == 2 and err.startswith("bnport: invalid configuration: ") and message in err
+
+
+def test_a_code_from_another_config_file_names_that_file(tmp_path):
+    other = tmp_path / "bnport.toml"
+    other.write_text("select = ['TBN01']\n")
+    code, _, err = bnport("rewrite", "--check", "--config", other, tmp_path)
+    assert code == 2 and f"bnport.toml: (top level).select: 'TBN01' is not a rule id, finding code or prefix of one; did you mean 'TBN001'?" in err
+
+
 # -- stdin --
 
 def test_stdin_writes_source_to_stdout_and_report_to_stderr(project):
     code, out, err = bnport("rewrite", "-", "--stdin-filename", project / "src" / "model.py", stdin=TORCH)
     assert code == 0
     assert out.startswith("import mindspore\n") and "momentum=0.99" in out
-    assert "rewrote" in err and "1 edit" in err
+    # no file was written, and the report says so
+    assert err.splitlines()[-1] == f"{project / 'src' / 'model.py'} (stdin): converted, 1 edit; the result is on stdout"
+    assert "rewrote" not in err and "files scanned" not in err
+    assert (project / "src" / "model.py").read_text() == TORCH
+
+
+@pytest.mark.parametrize("args, source, code, last", [
+    ([], "x = 1\n", 0, "m.py (stdin): unchanged; the input is on stdout as it was"),
+    (["--check"], TORCH, 1, "m.py (stdin): would be converted, 1 edit"),
+    (["--diff"], TORCH, 1, "m.py (stdin): would be converted, 1 edit; the diff is on stdout"),
+    (["--check"], "x = 1\n", 0, "m.py (stdin): unchanged"),
+    ([], "def (:\n  BatchNorm2d\n", 1, "m.py (stdin): not converted; the input is on stdout as it was"),
+    (["--isolated"], KERAS, 0, "m.py (stdin): converted, 1 edit (1 approximate); the result is on stdout"),
+])
+def test_stdin_report_says_what_happened_and_where_the_result_is(args, source, code, last):
+    got, out, err = bnport("rewrite", "-", "--stdin-filename", "m.py", *args, stdin=source)
+    lines = [line for line in err.splitlines() if not line.startswith("approximate (")]
+    assert got == code and lines[-1] == last
+    got, out, err = bnport("rewrite", "-", "-q", "--stdin-filename", "m.py", *args, stdin=source)
+    assert "(stdin)" not in err  # -q: errors only
+
+
+def test_stdin_without_a_filename_is_called_stdin():
+    code, out, err = bnport("rewrite", "-", stdin=TORCH)
+    assert err.splitlines()[-1] == "stdin: converted, 1 edit; the result is on stdout"
 
 
 def test_stdin_config_and_excludes_resolve_against_the_filename(project):
     code, out, _ = bnport("rewrite", "-", "--stdin-filename", project / "src" / "keras_model.py", stdin=KERAS)
     assert out == KERAS  # ignore = ['KBN'] in the pyproject above that path
     (project / "pyproject.toml").write_text("[tool.bnport]\nextend-exclude = ['legacy']\n")
-    code, out, _ = bnport("rewrite", "-", "--force-exclude", "--stdin-filename", project / "src" / "legacy" / "old.py", stdin=TORCH)
+    code, out, err = bnport("rewrite", "-", "--force-exclude", "--stdin-filename", project / "src" / "legacy" / "old.py", stdin=TORCH)
     assert code == 0 and out == TORCH
+    assert err == f"{project / 'src' / 'legacy' / 'old.py'} (stdin): excluded by 'legacy' (--force-exclude); the input is on stdout as it was\n"
 
 
 def test_stdin_check_and_diff(project):
@@ -152,6 +198,29 @@ def test_rules_lists_every_rule_with_safety():
     for rule_id in ("TBN001", "TBN004", "KBN001", "KBN003"):
         assert rule_id in out
     assert "exact" in out and "approximate" in out and "report-only" in out
+
+
+def test_rules_off_a_terminal_is_plain_aligned_text_one_line_per_rule():
+    code, out, _ = bnport("rules")  # CliRunner's stdout is not a terminal
+    lines = out.splitlines()
+    assert code == 0 and not any(c in out for c in "│┃━─")  # no table drawing
+    ids = [line.split()[0] for line in lines[1:]]
+    assert lines[0].split() == ["id", "safety", "source", "API", "target"] and "TBN001" in ids and "KBN001" in ids
+    tbn001 = lines[1 + ids.index("TBN001")]
+    assert "torch.nn.BatchNorm3d" in tbn001.split() and "torch.nn.BatchNorm2d," in tbn001.split()  # identifiers whole
+    assert "keras.layers.experimental.SyncBatchNormalization" in lines[1 + ids.index("KBN001")].split()
+    assert len({line.index(line.split()[1]) for line in lines}) == 1  # the safety column is aligned
+    assert len({line.index(line.split()[2]) for line in lines}) == 1  # and so is the source column
+
+
+def test_rules_as_json():
+    code, out, _ = bnport("rules", "--output-format", "json")
+    rules = {rule["id"]: rule for rule in json.loads(out)}
+    assert code == 0 and set(rules["TBN001"]) == {"id", "title", "sources", "targets", "safety"}
+    assert "torch.nn.BatchNorm2d" in rules["TBN001"]["sources"] and "mindspore.nn.BatchNorm2d" in rules["TBN001"]["targets"]
+    assert "tensorflow.keras.layers.BatchNormalization" in rules["KBN001"]["sources"]  # every spelling
+    assert rules["TBN003"]["targets"] == [] and rules["TBN003"]["safety"] == "report-only"
+    assert rules["KBN001"]["safety"] == "approximate" and rules["TBN001"]["title"].startswith("torch.nn.BatchNorm1d/2d/3d")
 
 
 def test_explain_shows_what_why_example_and_safety():

@@ -15,7 +15,7 @@ import libcst as cst
 from bnport.analysis import Analysis
 from bnport.calls import Env
 from bnport.expressions import code_of, dotted
-from bnport.imports import ImportPlan, bound_name, insertion_index, mindspore_import
+from bnport.imports import ImportPlan, bound_name, mindspore_import, place_mindspore
 from bnport.model import Edit
 from bnport.positions import Positions
 
@@ -36,6 +36,8 @@ class Applier(cst.CSTTransformer):
         self._carried: list[cst.EmptyLine] = []  # comments of removed import lines, for the next statement
         self._mindspore_placed = not imports.add_mindspore
         self._uses_mindspore = False  # only an edit that writes `mindspore.` needs the import
+        self._placeholder: cst.Import | None = None  # `import mindspore` in place of a removed import line
+        self._replaced: cst.SimpleStatementLine | None = None  # that line
         self._depth = 0  # statement nesting; 0 while between module-level statements
 
     # -- statements: markers above them, statements after them --
@@ -239,9 +241,11 @@ class Applier(cst.CSTTransformer):
             return updated
         # Every small statement on the line was a removed import.
         if self._depth == 1 and not self._mindspore_placed:
-            # The module's first removed import line becomes `import mindspore`, keeping its comments.
+            # The module's first removed import line becomes `import mindspore`, keeping its comments
+            # (leave_Module moves it if isort would put it elsewhere).
             self._mindspore_placed = True
-            return updated.with_changes(body=[mindspore_import()])
+            self._placeholder, self._replaced = mindspore_import(), original
+            return updated.with_changes(body=[self._placeholder])
         self._carried.extend(updated.leading_lines)
         if updated.trailing_whitespace.comment is not None:
             self._carried.append(cst.EmptyLine(indent=True, comment=updated.trailing_whitespace.comment))
@@ -259,18 +263,11 @@ class Applier(cst.CSTTransformer):
         if self._carried:
             footer = [*self._carried, *footer]
             self._carried = []
-        if not self._mindspore_placed and self._uses_mindspore:
-            index = insertion_index(body)
-            statement = cst.SimpleStatementLine(body=[mindspore_import()])
-            if index == 0 and body:
-                # Keep a leading comment block (licence, shebang notes) above the new import; the
-                # markers bnport wrote for the first statement stay with it.
-                ours = {text for texts in self.markers.values() for text in texts}
-                mine = [line for line in body[0].leading_lines if line.comment is not None and line.comment.value in ours]
-                theirs = [line for line in body[0].leading_lines if line not in mine]
-                statement = statement.with_changes(leading_lines=theirs)
-                body[0] = body[0].with_changes(leading_lines=mine)
-            body.insert(index, statement)
+        if self.imports.add_mindspore and (self._uses_mindspore or self._placeholder is not None):
+            # Where isort would put it (the placeholder stays if it is already there).
+            ours = frozenset(text for texts in self.markers.values() for text in texts)
+            body, spare = place_mindspore(body, self._placeholder, self._replaced, ours)
+            footer = [*spare, *footer]
         return updated.with_changes(body=body, footer=footer)
 
 

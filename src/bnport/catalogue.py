@@ -22,6 +22,25 @@ def rules_table(ruleset: RuleSet):
     return table
 
 
+def rules_text(ruleset: RuleSet) -> str:
+    """The catalogue as plain aligned text, one line per rule (for pipes and files: no wrapping,
+    no identifier broken across lines); the short columns first."""
+    rows = [("id", "safety", "source API", "target")]
+    rows += [(rule.id, rule.safety, ", ".join(_sources(rule)), ", ".join(_targets(rule)) or "(none)")
+             for rule in ruleset.rules]
+    widths = [max(len(row[i]) for row in rows) for i in range(3)]
+    return "".join("  ".join([*(cell.ljust(width) for cell, width in zip(row, widths)), row[3]]) + "\n"
+                   for row in rows)
+
+
+def rules_json(ruleset: RuleSet) -> str:
+    """The catalogue for machines: id, title, every source name, targets, safety."""
+    import json
+
+    return json.dumps([{"id": rule.id, "title": rule.title, "sources": _sources(rule, every=True),
+                        "targets": _targets(rule), "safety": rule.safety} for rule in ruleset.rules], indent=2)
+
+
 def explain(rule: Rule) -> str:
     """What the rule does, why, an example, and how safe its edit is (markdown-ish plain text)."""
     lines = [f"{rule.id}: {rule.title}", "", "Source APIs:"]

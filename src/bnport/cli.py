@@ -63,7 +63,8 @@ def rewrite(paths, target, show_diff, check, output_format, quiet, verbose, jobs
         config = resolve(where, config_file, isolated, _codes(select), _codes(ignore), tuple(extend_exclude))
         directory = _rules_dir()
         everything = load_rules(directory)
-        check_rule_codes(config, [rule.id for rule in everything.rules] + list(everything.codes))
+        flags = tuple(key for key, value in (("select", select), ("ignore", ignore)) if value is not None)
+        check_rule_codes(config, [rule.id for rule in everything.rules], flags, tuple(everything.codes))
         ruleset = load_selected(directory, config.select, config.ignore)
     except ConfigError as exc:
         _fail(f"invalid configuration: {exc}")
@@ -90,7 +91,7 @@ def rewrite(paths, target, show_diff, check, output_format, quiet, verbose, jobs
 
 
 def _report(results, mode, output_format, quiet, verbose, ruleset, target, show_diff, stream=None,
-            show_statistics=False):
+            show_statistics=False, stdin=False):
     from bnport.leftover import summarise
     from bnport.output import (approximation_notes, github_lines, json_document, print_text, sarif_document,
                                statistics)
@@ -112,7 +113,7 @@ def _report(results, mode, output_format, quiet, verbose, ruleset, target, show_
                 if result.diff is not None:
                     sys.stdout.write(result.diff)
             stream = sys.stderr
-        print_text(results, mode, quiet, verbose, stream=stream, notes=notes,
+        print_text(results, mode, quiet, verbose, stream=stream, notes=notes, stdin=stdin,
                    statistics=statistics(results, ruleset) if show_statistics else None, leftover=leftover)
 
 
@@ -126,12 +127,11 @@ def _rewrite_stdin(name, mode, output_format, quiet, verbose, ruleset, config, o
     data = sys.stdin.buffer.read()
     if verbose and not quiet and output_format == "text":
         click.echo(config.describe(), err=True)
-    if force_exclude and name != "-" and excluded_path(name, config) is not None:
-        if mode == "write":
-            sys.stdout.buffer.write(data)
-        return EXIT_OK
+    pattern = excluded_path(name, config) if force_exclude and name != "-" else None
     try:
-        if ruleset.mentioned_in(data):
+        if pattern is not None:
+            result = FileResult(path=name, status="excluded", error=f"excluded by {pattern!r} (--force-exclude)", original=data)
+        elif ruleset.mentioned_in(data):
             from bnport.convert import convert_file
 
             result = convert_file(name, data, ruleset, options)
@@ -145,7 +145,7 @@ def _rewrite_stdin(name, mode, output_format, quiet, verbose, ruleset, config, o
     elif mode == "diff" and result.status == "changed":
         sys.stdout.write(unified_diff(result))
     _report([result], mode, output_format, quiet, verbose, ruleset, target, False, stream=sys.stderr,
-            show_statistics=show_statistics)
+            show_statistics=show_statistics, stdin=True)
     return exit_code([result], mode)
 
 
@@ -180,13 +180,21 @@ class _progress:
 
 
 @main.command("rules")
-def rules_command():
+@click.option("--output-format", type=click.Choice(["text", "json"]), default="text", show_default=True,
+              help="text: a table on a terminal, plain aligned lines otherwise; json: a list of rules.")
+def rules_command(output_format):
     """List every rule: id, source API, target and fix safety."""
-    from rich.console import Console
+    from bnport.catalogue import rules_json, rules_table, rules_text
 
-    from bnport.catalogue import rules_table
+    ruleset = _ruleset()
+    if output_format == "json":
+        click.echo(rules_json(ruleset))
+    elif sys.stdout.isatty():
+        from rich.console import Console
 
-    Console().print(rules_table(_ruleset()))
+        Console().print(rules_table(ruleset))
+    else:  # a pipe or a file: no table drawing, no identifier folded across lines
+        click.echo(rules_text(ruleset), nl=False)
 
 
 @main.command("explain")

@@ -97,7 +97,8 @@ def load(file: Path) -> Config:
         table, where = data, "(top level)"
     for key in table:
         if key not in _KEYS:
-            raise ConfigError(f"{file}: {where}.{key}: unknown key (allowed: {', '.join(sorted(_KEYS))})")
+            hint = _did_you_mean(key, sorted(_KEYS)) or f" (allowed: {', '.join(sorted(_KEYS))})"
+            raise ConfigError(f"{file}: {where}.{key}: unknown key{hint}")
     config = Config(file=file.resolve(), root=file.resolve().parent)
     changes = {}
     for key, value in table.items():
@@ -117,13 +118,26 @@ def load(file: Path) -> Config:
     return replace(config, **changes)
 
 
-def check_rule_codes(config: Config, rule_ids: list[str]) -> None:
-    """select / ignore entries must name a rule or finding code, or a prefix of one."""
+def check_rule_codes(config: Config, rule_ids: list[str], flags: tuple[str, ...] = (), codes: tuple[str, ...] = ()) -> None:
+    """select / ignore entries must name a rule or finding code, or a prefix of one. `flags`: the keys the command
+    line gave (their codes came from --select / --ignore, not from the file)."""
     for key in ("select", "ignore"):
         for code in getattr(config, key):
-            if not any(rule_id.startswith(code) for rule_id in rule_ids):
-                where = f"{config.file}: tool.bnport.{key}" if config.file else f"--{key}"
-                raise ConfigError(f"{where}: {code!r} is not a rule id, finding code or prefix of one (bnport rules lists them)")
+            if not any(known.startswith(code) for known in (*rule_ids, *codes)):
+                table = "tool.bnport" if config.file and config.file.name == "pyproject.toml" else "(top level)"
+                where = f"{config.file}: {table}.{key}" if config.file and key not in flags else f"--{key}"
+                families = sorted({rule_id.rstrip("0123456789") for rule_id in rule_ids})
+                hint = (_did_you_mean(code.upper(), [*families, *rule_ids]) or _did_you_mean(code.upper(), list(codes))
+                        or " (bnport rules lists them)")
+                raise ConfigError(f"{where}: {code!r} is not a rule id, finding code or prefix of one{hint}")
+
+
+def _did_you_mean(word: str, choices: list[str]) -> str:
+    """`; did you mean 'x'?` for the closest choice, or '' when none is close."""
+    import difflib
+
+    close = difflib.get_close_matches(word, choices, n=1)
+    return f"; did you mean {close[0]!r}?" if close else ""
 
 
 def _relative(path: Path, root: Path) -> str:

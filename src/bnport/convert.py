@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import ast
 import io
+import re
 import tokenize
 import warnings
 
@@ -21,7 +22,7 @@ from bnport.index import build_index
 from bnport.marks import plan_markers, read_comments, settle
 from bnport.model import FileResult, Options
 from bnport.notebook import convert_notebook
-from bnport.positions import Positions
+from bnport.positions import NEWLINE, Positions
 from bnport.printing import print_module
 from bnport.rules import RuleSet
 
@@ -109,12 +110,43 @@ def parse(data: bytes) -> tuple[cst.Module, str, ast.Module]:
     except (RecursionError, MemoryError):
         raise CannotParse("1:1: cannot parse: nested too deeply to analyse; file left untouched") from None
     try:
-        return cst.parse_module(data), text, tree
+        return _keep_footer(cst.parse_module(data), text, tree), text, tree
     except cst.ParserSyntaxError as exc:
         first = exc.message.splitlines()[0] if exc.message else "syntax error"
         raise CannotParse(f"{exc.raw_line}:{exc.raw_column + 1}: cannot parse: {first}") from None
     except (SyntaxError, ValueError, RecursionError) as exc:
         raise CannotParse(f"1:1: cannot parse: {exc}") from None
+
+
+_FOOTER_LINE = re.compile(r"([ \t\f]*)(#[^\r\n]*)?(\r\n|\r|\n)")
+
+
+def _keep_footer(module: cst.Module, text: str, tree: ast.Module) -> cst.Module:
+    """libcst (1.9) loses the blank lines above a whitespace-only or indented comment line at the
+    end of a module (`x = 1\\n\\n   \\n` prints as `x = 1\\n   \\n`); put the module's tail back
+    as its footer. Checked only when such a line follows the last statement (one extra print)."""
+    last = tree.body[-1].end_lineno if tree.body else 0
+    if not any(line[:1] in (" ", "\t", "\f") for line in NEWLINE.split(text)[last:] if line):
+        return module
+    if module.code == text:
+        return module
+    body = module.with_changes(footer=(), has_trailing_newline=True).code
+    if not text.startswith(body):
+        return module
+    rest = text[len(body):] + ("" if module.has_trailing_newline else module.default_newline)
+    footer, position = [], 0
+    while position < len(rest):
+        match = _FOOTER_LINE.match(rest, position)
+        if match is None:
+            return module
+        whitespace, comment, newline = match.groups()
+        footer.append(cst.EmptyLine(
+            indent=False, whitespace=cst.SimpleWhitespace(whitespace),
+            comment=cst.Comment(comment) if comment else None,
+            newline=cst.Newline(None if newline == module.default_newline else newline)))
+        position = match.end()
+    repaired = module.with_changes(footer=footer)
+    return repaired if repaired.code == text else module
 
 
 def _decode_error(data: bytes, exc: Exception) -> str:

@@ -18,8 +18,11 @@ from bnport.model import FileResult, Options
 
 _MAGIC = re.compile(r"^(\s*)(?:[%!]|\w+\s*=\s*[%!]|[\w.]+\?\??\s*$)")
 _MASK = "pass  # __bnport_magic_{}__"
-_MASKED = re.compile(r"^(\s*)pass  # __bnport_magic_(\d+)__$", re.MULTILINE)
-_CELL = "# __bnport_cell_{}__\n"
+# Within one line ([^\S\n], not \s): \s would also match the blank lines above a masked line,
+# and the substitution would drop them.
+_MASKED = re.compile(r"^([^\S\n]*)pass  # __bnport_magic_(\d+)__$", re.MULTILINE)
+CELL_MARKER = "# __bnport_cell_"  # the line between cells (imports.py: each cell has its own import blocks)
+_CELL = CELL_MARKER + "{}__\n"
 _CELL_SPLIT = re.compile(r"^# __bnport_cell_(\d+)__\n", re.MULTILINE)
 
 

@@ -69,12 +69,17 @@ _STYLES = {"error": "bold red", "warning": "yellow", "info": "cyan"}
 
 def print_text(results: list[FileResult], mode: str, quiet: bool, verbose: bool, stream=None,
                notes: dict[str, str] | None = None, statistics: list[dict] | None = None,
-               leftover: list[dict] | None = None) -> None:
+               leftover: list[dict] | None = None, stdin: bool = False) -> None:
     """`path:line:col: CODE severity: message` per finding (identical ones in a file merged, with a
-    count), then one summary line; with `statistics`, a count per code instead of the findings."""
+    count), then one summary line; with `statistics`, a count per code instead of the findings. For
+    `stdin`, the one source read from stdin: a line saying what happened to it and where the result went."""
     say = _printer(stream or sys.stdout)
     severities: Counter = Counter()
     for result in results:
+        if stdin and result.status == "excluded":
+            if not quiet:
+                say(_stdin_line(result, mode))
+            continue
         if result.status == "excluded":
             if verbose:
                 say((f"skipped {result.path} ({result.error})", "dim"))
@@ -95,6 +100,10 @@ def print_text(results: list[FileResult], mode: str, quiet: bool, verbose: bool,
                 more = f" [and {len(others)} more like it: line{'s' if len(others) > 1 else ''} {places}]"
             say((result.path, "bold"), f":{_cell(finding)}{finding.line}:{finding.column}: {finding.code} ",
                 (finding.severity, _STYLES[finding.severity]), f": {finding.message}{more}")
+        if stdin:
+            if not quiet:
+                say(_stdin_line(result, mode))
+            continue
         if result.status == "changed" and not quiet:
             verb = {"write": "rewrote", "check": "would rewrite", "diff": "would rewrite"}[mode]
             approximate = sum(e.safety == "approximate" for e in result.edits)
@@ -107,6 +116,14 @@ def print_text(results: list[FileResult], mode: str, quiet: bool, verbose: bool,
     if statistics is not None:
         for row in statistics:
             say(f"{row['count']:>6}  {row['code']}  ", (f"{row['severity']:<7}", _STYLES[row["severity"]]), f"  {row['title']}")
+    if stdin:  # the line above says it all
+        for rule_id, why in (notes or {}).items():
+            say((f"approximate ({rule_id}): {' '.join(why.split())}", "yellow"))
+        return
+    if all(r.status == "excluded" for r in results):  # an empty tree, or everything excluded: not a summary
+        excluded = f" ({_plural(len(results), 'path')} excluded{'' if verbose else '; -v lists them'})" if results else ""
+        _printer(sys.stderr)(f"no Python files found{excluded}")
+        return
     s = summary(results)
     changed = "changed" if mode == "write" else "would change"
     found = ", ".join(_plural(severities[k], k) for k in ("error", "warning", "info"))
@@ -139,6 +156,21 @@ def statistics(results: list[FileResult], ruleset) -> list[dict]:
         severity = known.severity if known else next(f.severity for r in results for f in r.findings if f.code == code)
         rows.append({"code": code, "count": count, "severity": severity, "title": known.title if known else ""})
     return rows
+
+
+def _stdin_line(result: FileResult, mode: str) -> str:
+    """What happened to the source read from stdin, and what is on stdout."""
+    name = "stdin" if result.path == "-" else f"{result.path} (stdin)"
+    if result.status == "changed":
+        approximate = sum(e.safety == "approximate" for e in result.edits)
+        edits = _plural(len(result.edits), "edit") + (f" ({approximate} approximate)" if approximate else "")
+        where = {"write": "converted, {}; the result is on stdout", "diff": "would be converted, {}; the diff is on stdout",
+                 "check": "would be converted, {}"}[mode]
+        return f"{name}: {where.format(edits)}"
+    if result.status in ("error", "excluded"):
+        what = "not converted" if result.status == "error" else result.error
+        return f"{name}: {what}" + ("; the input is on stdout as it was" if mode == "write" else "")
+    return f"{name}: unchanged" + ("; the input is on stdout as it was" if mode == "write" else "")
 
 
 def _printer(stream):
