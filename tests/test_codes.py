@@ -48,3 +48,16 @@ def test_a_finding_carries_its_code_and_the_rule_it_was_raised_for():
     result = convert_file("m.py", b"import torch.nn as nn\nbn = nn.BatchNorm2d(3, device='cpu', bias=False)\n", RULES)
     assert [(f.code, f.rule, f.severity) for f in result.findings] == [
         ("TBN101", "TBN001", "info"), ("TBN102", "TBN001", "warning")]
+
+
+def test_codes_command_lists_every_code_plain_and_as_json():
+    import json
+
+    from click.testing import CliRunner
+
+    from bnport.cli import main
+
+    text = CliRunner().invoke(main, ["codes"]).output
+    assert len(text.splitlines()) == len(RULES.codes) and "TBN102  warning  bias has no counterpart" in text
+    listed = json.loads(CliRunner().invoke(main, ["codes", "--output-format", "json"]).output)
+    assert {entry["code"] for entry in listed} == set(RULES.codes)

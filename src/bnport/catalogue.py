@@ -41,6 +41,20 @@ def rules_json(ruleset: RuleSet) -> str:
                         "targets": _targets(rule), "safety": rule.safety} for rule in ruleset.rules], indent=2)
 
 
+def codes_text(ruleset: RuleSet) -> str:
+    """Every finding code, one plain aligned line each: code, severity, title."""
+    codes = sorted(ruleset.codes.values(), key=lambda c: c.id)
+    width = max(len(c.severity) for c in codes)
+    return "".join(f"{c.id}  {c.severity.ljust(width)}  {c.title}\n" for c in codes)
+
+
+def codes_json(ruleset: RuleSet) -> str:
+    import json
+
+    return json.dumps([{"code": c.id, "severity": c.severity, "title": c.title, "message": c.message,
+                        "why": c.why, "fix": c.fix} for c in sorted(ruleset.codes.values(), key=lambda c: c.id)], indent=2)
+
+
 def explain(rule: Rule) -> str:
     """What the rule does, why, an example, and how safe its edit is (markdown-ish plain text)."""
     lines = [f"{rule.id}: {rule.title}", "", "Source APIs:"]

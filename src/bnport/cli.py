@@ -197,6 +197,17 @@ def rules_command(output_format):
         click.echo(rules_text(ruleset), nl=False)
 
 
+@main.command("codes")
+@click.option("--output-format", type=click.Choice(["text", "json"]), default="text", show_default=True,
+              help="text: one line per code; json: a list with messages, why and what to do.")
+def codes_command(output_format):
+    """List every finding code: code, severity and what it says (bnport explain CODE for more)."""
+    from bnport.catalogue import codes_json, codes_text
+
+    ruleset = _ruleset()
+    click.echo(codes_json(ruleset) if output_format == "json" else codes_text(ruleset), nl=output_format == "json")
+
+
 @main.command("explain")
 @click.argument("rule_id")
 def explain_command(rule_id):
