@@ -80,6 +80,7 @@ class _Analyser:
         self.result = Analysis()
         self.constructed = self.objects.constructed
         self.tests: list[cst.CSTNode] = []  # class expressions in type tests and annotations
+        self._foreign: set[cst.Call] = set()  # calls reported as maybe reaching another class
         self._shapes: dict[int, Shapes] = {}
 
     def run(self, module: cst.Module) -> Analysis:
@@ -179,6 +180,8 @@ class _Analyser:
             self.tests.append(test)
         for base, klass in flow.bases:
             self.subclass(klass, base, rule, api)
+        for call, sole in flow.builds:
+            (self.objects.constructed if sole else self.objects.maybe_constructed).setdefault(call, Layer(rule, api))
         for call, call_offset in flow.alias_calls:
             self.plan(call, rule, api, keep_func=True, offset=call_offset, defaults=not through_partial)
         for partial, partial_offset in flow.partials:
@@ -186,7 +189,12 @@ class _Analyser:
                 shift = sum(1 for arg in partial.args[1:] if arg.keyword is None and not arg.star)
                 self.follow_class(node, partial, rule, api, partial_offset + shift, True)
         for call in flow.foreign_calls:
-            ctx.report_kind(call, rule, "foreign-call", callee=code_of(call.func), target=api.target,
+            self.objects.maybe_constructed.setdefault(call, Layer(rule, api))
+            if call in self._foreign:
+                continue  # reached from another class too (a registry): said once
+            self._foreign.add(call)
+            through = call.args[0].value if ctx.name_of(call.func) in ctx.ruleset.partials and call.args else call.func
+            ctx.report_kind(call, rule, "foreign-call", callee=code_of(through), target=api.target,
                             reference=code_of(node), line=ctx.position(node)[0], first=rule.source_signature[0])
         for name in flow.exports:
             ctx.report(name, rule, "TBN307", name=name.value, target=api.target)
@@ -280,6 +288,8 @@ class _Analyser:
                 uses.follow_binding(("param", ctx.parent(parent)))
         for call, layer in list(objects.constructed.items()):
             uses.follow(call, Fact(layer, True, ctx.position(call)[0], id(call)))
+        for call, layer in list(objects.maybe_constructed.items()):
+            uses.follow(call, Fact(layer, False, ctx.position(call)[0], id(call)))
         uses.follow_owners()
         self._class_name_tests()
         uses.finish()

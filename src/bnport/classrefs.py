@@ -37,6 +37,7 @@ class Flow:
     bases: list[tuple[cst.CSTNode, cst.ClassDef]] = field(default_factory=list)  # (node, class it is a base of)
     partials: list[tuple[cst.Call, int]] = field(default_factory=list)  # partial(<it>, ...) that hold only it
     exports: list[cst.Name] = field(default_factory=list)  # module-level names listed in __all__ that hold it
+    builds: list[tuple[cst.Call, bool]] = field(default_factory=list)  # calls needing no change: (call, only this class)
 
 
 class ClassFlow:
@@ -265,6 +266,7 @@ class ClassFlow:
 
     def _call(self, call: cst.Call, rule: Rule, sole: bool, offset: int, flow: Flow):
         if only_first_argument(call, rule, offset):
+            flow.builds.append((call, sole))  # nothing to convert, but it builds a layer (maybe)
             return
         if sole:
             flow.alias_calls.append((call, offset))

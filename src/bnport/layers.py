@@ -87,6 +87,7 @@ class LayerObjects:
     def __init__(self, ctx: Context, flow: ClassFlow):
         self.ctx, self.flow = ctx, flow
         self.constructed: dict[cst.Call, Layer] = {}  # converted constructor calls
+        self.maybe_constructed: dict[cst.Call, Layer] = {}  # calls that may build a converted layer or another
         self.subclasses: dict[cst.ClassDef, Layer] = {}  # classes in the file whose base is a converted class
         self.layer_classes: dict[int, Layer] = {}  # id of an expression naming a converted class -> its layer
         self._bindings: dict[tuple, Fact | None] = {}
@@ -103,6 +104,8 @@ class LayerObjects:
             layer = self.constructed.get(node) or self._instance_layer(node)
             if layer is not None:
                 return Fact(layer, True, ctx.position(node)[0], id(node))
+            if node in self.maybe_constructed:
+                return Fact(self.maybe_constructed[node], False, ctx.position(node)[0], id(node))
             if self._container(node):
                 held = combine([self.value(a.value) for a in node.args if not a.keyword])
                 if held is not None:
