@@ -35,6 +35,7 @@ from bnport.rules import Api, Rule, RuleSet
 class Analysis:
     plans: dict[cst.Call, CallPlan] = field(default_factory=dict)
     replacements: dict[cst.CSTNode, tuple[Rule, str]] = field(default_factory=dict)  # class reference -> target
+    templates: dict[cst.CSTNode, tuple[Rule, str]] = field(default_factory=dict)  # class reference -> expression
     layers: LayerEdits = field(default_factory=LayerEdits)  # what uses of converted layer objects become
     # (finding, the node it is about, a removed argument's marker text), in source order
     reported: list[tuple[Finding, cst.CSTNode, str | None]] = field(default_factory=list)
@@ -51,13 +52,14 @@ class Analysis:
     def replaced(self) -> list[cst.CSTNode]:
         """Original nodes whose names the conversion removes (imports they used may go)."""
         return ([node for plan in self.plans.values() for node in plan.replaced] + list(self.replacements)
+                + list(self.templates)
                 + [call.func for call in self.layers.initializers])
 
     @property
     def edited(self) -> list[cst.CSTNode]:
         """Every node the applier changes or writes next to."""
         edits = self.layers
-        return [*self.plans, *self.replacements, *edits.renames, *edits.after, *edits.calls, *edits.statements,
+        return [*self.plans, *self.replacements, *self.templates, *edits.renames, *edits.after, *edits.calls, *edits.statements,
                 *edits.strings, *edits.initializers]
 
     @property
@@ -143,7 +145,16 @@ class _Analyser:
         elif rule.report is not None:
             ctx.report(node, rule, rule.id)
         elif rule.reference_report is not None:
-            ctx.report(node, rule, rule.reference_report, name=code_of(node))
+            if rule.type_test is not None and self.in_type_test(node):
+                template, code = rule.type_test
+                self.result.templates[node] = (rule, template)
+                self.objects.layer_classes[id(node)] = Layer(rule, api)
+                self.objects.mixed_classes.add(id(node))
+                self.tests.append(node)
+                ctx.report(node, rule, code, name=code_of(node),
+                           target=template.format(mindspore="mindspore"))
+            else:
+                ctx.report(node, rule, rule.reference_report, name=code_of(node))
         elif rule.kind == "function":
             ctx.report_kind(node, rule, "function-value", name=code_of(node), target=api.target)
         else:
@@ -201,6 +212,18 @@ class _Analyser:
         if flow.escapes:
             ctx.report_kind(node, rule, "escape", name=code_of(node), target=api.target,
                             line=ctx.position(flow.escapes[0])[0])
+
+    def in_type_test(self, node) -> bool:
+        """`isinstance(x, <node>)` (also in a tuple), `type(x) is <node>` and the like."""
+        ctx = self.ctx
+        parent = ctx.parent(node)
+        if isinstance(parent, cst.Element) and isinstance(ctx.parent(parent), (cst.Tuple, cst.List)):
+            parent = ctx.parent(ctx.parent(parent))
+        if isinstance(parent, cst.Arg):
+            call = ctx.parent(parent)
+            return (isinstance(call, cst.Call) and isinstance(call.func, cst.Name)
+                    and call.func.value in ("isinstance", "issubclass") and call.args[-1] is parent)
+        return isinstance(parent, (cst.Comparison, cst.ComparisonTarget))
 
     def config_around(self, node) -> cst.Call | None:
         """`dict(type=<node>, momentum=...)`: a registry config (mmcv style), whose other keys are the
@@ -298,8 +321,9 @@ class _Analyser:
         """`m.__class__.__name__.find('BatchNorm') != -1` and the like narrow m, uncertainly."""
         ctx = self.ctx
         tokens: dict[str, Layer] = {}
+        used = {id(ctx.ruleset.by_source[r.name][0]) for r in ctx.references.values() if r.name in ctx.ruleset.by_source}
         for source, (rule, api) in ctx.ruleset.by_source.items():
-            if rule.kind == "class" and api.target is not None and not rule.reference_report:
+            if rule.kind == "class" and api.target is not None and id(rule) in used:  # the framework the module uses
                 tokens.setdefault(source.rsplit(".", 1)[-1], Layer(rule, api))
         if not tokens:
             return

@@ -126,6 +126,14 @@ class Applier(cst.CSTTransformer):
         return self._replace_reference(original, updated)
 
     def _replace_reference(self, original, updated):
+        template = self.analysis.templates.get(original)
+        if template is not None:
+            rule, text = template
+            new = cst.parse_expression(text.format(mindspore=self.imports.mindspore_alias))
+            new = new.with_changes(lpar=updated.lpar, rpar=updated.rpar) if updated.lpar else new
+            self._uses_mindspore = True
+            self._edit(original, rule, new)
+            return new
         replacement = self.analysis.replacements.get(original)
         if replacement is None:
             return updated

@@ -49,7 +49,7 @@ class Guards:
         if not known:
             return None
         others = ", ".join(code_of(c) for c, l in zip(classes, layers) if l is None)
-        certain = not others and same_kind(known)
+        certain = not others and same_kind(known) and not any(id(strip_parens(c)) in self.objects.mixed_classes for c in classes)
         if not others and not certain:
             others = "a BatchNorm of another kind (BatchNorm3d keeps its state under bn2d)"
         fact = Fact(known[0], certain, self.ctx.position(test)[0], id(test), others=others)
@@ -84,6 +84,11 @@ class Guards:
         if subject is None:
             return None
         self._seen.add(id(test))
+        names = {t.rsplit(".", 1)[-1] for t in (*(a.target for a in layer.rule.apis), *(v.target for v in layer.rule.variants.values())) if t}
+        exact = isinstance(test, cst.Comparison) and isinstance(test.comparisons[0].operator, cst.Equal)
+        if not any(text == name if exact else text in name for name in names):
+            # The converted layer's class is MindSpore's: this test stops matching it.
+            ctx.report_kind(test, layer.rule, "name-test", test=code_of(test), names=", ".join(sorted(names)))
         fact = Fact(layer, False, ctx.position(test)[0], id(test), others=f"any class whose name matches {code_of(string)}")
         return self._narrow(test, subject, fact)
 

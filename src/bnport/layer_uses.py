@@ -215,17 +215,19 @@ class LayerUses:
         subject = code_of(node.value)
         owner = ".".join(p for p in (subject, layer.api.attribute_path) if p)
         path = ".".join(p for p in (layer.api.attribute_path, spec.to) if p) if spec.to else None
-        if not fact.certain and spec.report is not None and not fact.others:
+        if spec.report is not None and not fact.certain:
             ctx.report(node, rule, spec.report, object=code_of(node), name=name, layer=subject)
             return
         if not fact.certain:
-            if path != name or spec.report or spec.call or spec.statement:
+            if path != name or spec.call or spec.statement:
                 target = f"{subject}.{path}" if path else _method_target(spec, subject, owner)
                 if fact.others and "BatchNorm" not in fact.others and not fact.others.startswith("any class"):
                     ctx.report_kind(node, rule, "mixed-guard", subject=subject, others=fact.others, attributes=name)
                 else:
                     ctx.report_kind(node, rule, "maybe-layer", subject=subject, line=fact.line, object=code_of(node),
                                     target=target)
+            elif spec.tensor:
+                self._tensor(node, f"{subject}.{name}", spec, fact)
             return
         call = ctx.parent(node)
         called = isinstance(call, cst.Call) and call.func is node

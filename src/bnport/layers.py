@@ -90,6 +90,7 @@ class LayerObjects:
         self.maybe_constructed: dict[cst.Call, Layer] = {}  # calls that may build a converted layer or another
         self.subclasses: dict[cst.ClassDef, Layer] = {}  # classes in the file whose base is a converted class
         self.layer_classes: dict[int, Layer] = {}  # id of an expression naming a converted class -> its layer
+        self.mixed_classes: set[int] = set()  # ids of those that stand for several kinds (Keras' BatchNormalization)
         self._bindings: dict[tuple, Fact | None] = {}
         self._stack: set[tuple] = set()
         self._classes: dict[str, list[cst.ClassDef]] | None = None

@@ -20,7 +20,7 @@ ENGINE_KINDS = (
     "ambiguous", "class-member", "function-value", "foreign-call", "escape", "star-args", "kwargs-default",
     "unknown-argument", "positional-unbound", "template-repeat", "template-missing", "dtype-unknown",
     "initializer", "tensor-api", "mixed-guard", "state-key", "state-key-report", "unused-suppression",
-    "open-marker", "default-removed", "boundary", "layer-escape", "maybe-layer", "name-lookup", "method-value",
+    "open-marker", "default-removed", "boundary", "layer-escape", "maybe-layer", "name-lookup", "method-value", "name-test",
 )
 SAFETIES = ("exact", "approximate", "report-only")
 TRANSFORMS = ("one_minus", "dtype")
@@ -207,6 +207,7 @@ class Rule:
     call_signature: tuple[str, ...] = ()  # the signature of applying a built layer (`bn(x, training=...)`)
     call_args: dict[str, ArgSpec] = field(default_factory=dict)
     reference_report: str | None = None  # code: the class used as a value is reported, not rewritten
+    type_test: tuple[str, str] | None = None  # (target template, code): the class in a type test becomes this
     approximate: str | None = None  # why every edit of this rule is approximate (said once in the summary)
     kinds: dict[str, str] = field(default_factory=dict)  # engine kind -> code, for this rule's file
 
@@ -350,6 +351,8 @@ def _referenced_codes(rule: Rule):
         yield from (c for c in (spec.report, spec.note, spec.none_check, *spec.refuse.values()) if c)
     yield from rule.members.values()
     yield from (c for c in (rule.subclass, rule.rank_message, rule.reference_report) if c)
+    if rule.type_test is not None:
+        yield rule.type_test[1]
     if rule.infer is not None:
         yield from rule.infer.messages.values()
     yield from rule.kinds.values()
@@ -491,7 +494,7 @@ def _load_checkpoint_layer(check: _Checker, raw: object, where: str) -> Checkpoi
 
 _INHERITED_TABLES = ("args", "attributes", "members")
 _INHERITED_VALUES = ("subclass", "kind", "max_rank", "rank_message", "variants", "infer", "together",
-                     "call_signature", "call_args", "reference_report", "approximate")
+                     "call_signature", "call_args", "reference_report", "approximate", "type_test")
 
 
 def _resolve_extends(check: _Checker, raw_rules: list) -> list:
@@ -524,7 +527,7 @@ def _load_rule(check: _Checker, raw: object, index: int, signatures: dict) -> Ru
         where,
         {"id", "title", "safety", "why", "source_signature", "apis", "args", "report", "examples",
          "kind", "attributes", "members", "subclass", "max_rank", "rank_message", "report_severity",
-         "variants", "infer", "together", "call_signature", "call_args", "reference_report", "approximate"},
+         "variants", "infer", "together", "call_signature", "call_args", "reference_report", "approximate", "type_test"},
         required={"id", "title", "safety", "why", "source_signature", "apis"},
     )
     rule_id = check.string(raw["id"], f"{where}.id")
@@ -632,8 +635,17 @@ def _load_rule(check: _Checker, raw: object, index: int, signatures: dict) -> Ru
         call_signature=call_signature,
         call_args=call_args,
         reference_report=raw.get("reference_report") and check.code(raw["reference_report"], f"{where}.reference_report"),
+        type_test=_load_type_test(check, raw.get("type_test"), f"{where}.type_test"),
         approximate=raw.get("approximate") and check.string(raw["approximate"], f"{where}.approximate").strip(),
     )
+
+
+def _load_type_test(check: _Checker, raw, where: str) -> tuple[str, str] | None:
+    if raw is None:
+        return None
+    raw = check.table(raw, where)
+    check.keys(raw, where, {"target", "code"}, required={"target", "code"})
+    return check.string(raw["target"], f"{where}.target"), check.code(raw["code"], f"{where}.code")
 
 
 def _signature(check: _Checker, signatures: dict, name, where: str) -> tuple[str, ...]:
