@@ -6,6 +6,8 @@ from pathlib import Path
 
 import pytest
 
+import bnport
+
 from bnport.rules import RuleError, default_rules_dir, load_rules
 
 GOOD = (default_rules_dir() / "torch_nn.toml").read_text()
@@ -47,7 +49,9 @@ def test_cli_exits_2_on_a_broken_rule_file(tmp_path):
     source.write_text("import torch.nn as nn\nnn.BatchNorm2d(3)\n")
     run = subprocess.run(
         [sys.executable, "-m", "bnport", "rewrite", str(source)],
-        capture_output=True, text=True, env={"BNPORT_RULES": str(directory), "PATH": ""},
+        capture_output=True, text=True,
+        # this checkout's bnport, not whichever one is installed
+        env={"BNPORT_RULES": str(directory), "PATH": "", "PYTHONPATH": str(Path(bnport.__file__).parents[1])},
     )
     assert run.returncode == 2
     assert "torch_nn.toml: TBN001.safety: expected one of" in run.stderr

@@ -18,6 +18,7 @@ import libcst as cst
 from bnport.attributes import Attributes, Layer, state_dict_keys
 from bnport.calls import CallPlan, plan_call, plan_layer_call
 from bnport.classrefs import ClassFlow, is_type_check
+from bnport.computed import eval_strings, family_site
 from bnport.context import Context
 from bnport.expressions import code_of
 from bnport.features import Shapes
@@ -48,7 +49,8 @@ class Analysis:
 
 
 def analyse(module: cst.Module, ruleset: RuleSet, index: Index, positions: Positions) -> Analysis:
-    references = find_references(index.all_scopes, index.parents, ruleset.wanted, ruleset.relevant, index.scopes)
+    references = find_references(index.all_scopes, index.parents, ruleset.wanted, ruleset.relevant, index.scopes,
+                                 ruleset.star_names)
     ctx = Context(ruleset, references, index, positions)
     return _Analyser(ctx).run(module)
 
@@ -69,6 +71,9 @@ class _Analyser:
             entry = ctx.ruleset.by_source.get(reference.name)
             if entry is not None:
                 self.site(reference, *entry)
+            elif reference.members:
+                family_site(self, reference)
+        eval_strings(ctx)
         self.attributes.from_constructors(self.constructed)
         for call, layer in self.attributes.edits.applications:
             self.layer_call(call, layer)

@@ -111,7 +111,7 @@ class Applier(cst.CSTTransformer):
     def leave_Call(self, original: cst.Call, updated: cst.Call) -> cst.Call:
         plan = self.plans.get(original)
         if plan is None:
-            return updated
+            return self._replace_reference(original, updated)  # `getattr(nn, "BatchNorm2d")` as a value
         env = Env(self.imports.mindspore_alias, {name: code_of(updated.args[i].value) for name, i in plan.bound.items()})
         args = []
         first = []
@@ -189,7 +189,7 @@ class Applier(cst.CSTTransformer):
         if self._depth == 1 and not self._mindspore_placed:
             # The module's first removed import line becomes `import mindspore`, keeping its comments.
             self._mindspore_placed = True
-            return updated.with_changes(body=[mindspore_import()])
+            return updated.with_changes(body=[mindspore_import(self.imports.mindspore_alias)])
         self._carried.extend(updated.leading_lines)
         if updated.trailing_whitespace.comment is not None:
             self._carried.append(cst.EmptyLine(indent=True, comment=updated.trailing_whitespace.comment))
@@ -209,7 +209,7 @@ class Applier(cst.CSTTransformer):
             self._carried = []
         if not self._mindspore_placed and self._uses_mindspore:
             index = insertion_index(body)
-            statement = cst.SimpleStatementLine(body=[mindspore_import()])
+            statement = cst.SimpleStatementLine(body=[mindspore_import(self.imports.mindspore_alias)])
             if index == 0 and body:
                 # Keep a leading comment block (licence, shebang notes) above the new import; the
                 # markers bnport wrote for the first statement stay with it.

@@ -20,7 +20,8 @@ ENGINE_KINDS = (
     "ambiguous", "class-member", "function-value", "foreign-call", "escape", "star-args", "kwargs-default",
     "unknown-argument", "positional-unbound", "template-repeat", "template-missing", "dtype-unknown",
     "initializer", "tensor-api", "mixed-guard", "state-key", "state-key-report", "unused-suppression",
-    "open-marker", "default-removed",
+    "open-marker", "default-removed", "computed-name", "eval-string",
+    "eval-import", "exported-import",
 )
 SAFETIES = ("exact", "approximate", "report-only")
 TRANSFORMS = ("one_minus", "dtype")
@@ -207,6 +208,7 @@ class RuleSet:
     directory: Path | None = None  # where it was loaded from; workers load the same rules
     partials: frozenset[str] = frozenset()  # callables whose first argument is a class (functools.partial)
     initializers: dict[str, str] = field(default_factory=dict)  # torch init function -> MindSpore form
+    star_exports: dict[str, tuple[str, ...]] = field(default_factory=dict)  # module -> submodules its star import binds
     selection: tuple = ((), ())  # (select, ignore) it was narrowed with; workers narrow the same way
     codes: dict[str, Code] = field(default_factory=dict)  # every finding code, by id
     common: dict[str, str] = field(default_factory=dict)  # engine kind -> its framework-neutral code
@@ -224,9 +226,21 @@ class RuleSet:
         prefixes = {n.rsplit(".", i)[0] for n in names for i in range(n.count(".") + 1)}
         object.__setattr__(self, "_wanted", frozenset(names))
         object.__setattr__(self, "_prefixes", frozenset(prefixes))
+        star: dict[str, list[str]] = {}
+        for name in sorted(set(names)):
+            module, _, leaf = name.rpartition(".")
+            if module and not leaf.startswith("_"):
+                star.setdefault(module, []).append(leaf)
+        object.__setattr__(self, "_star", {module: tuple(leaves) for module, leaves in star.items()})
 
     def wanted(self, name: str) -> bool:
         return name in self._wanted
+
+    def star_names(self, module: str) -> tuple[str, ...]:
+        """The wanted names `from <module> import *` binds: those directly under it, without a leading
+        underscore (torch.nn, torch and keras.layers export them), and the submodules the rule data
+        lists under [star_imports] (`from torch.nn import *` binds functional; `from torch import *` not nn)."""
+        return self._star.get(module, ()) + self.star_exports.get(module, ())
 
     def relevant(self, name: str) -> bool:
         """Could a name under this import binding be wanted (torch, torch.nn, functools, ...)?"""
@@ -266,6 +280,7 @@ def load_rules(directory: Path | None = None) -> RuleSet:
     rules: list[Rule] = []
     dtypes: dict[str, str] = {}
     partials: set[str] = set()
+    star_exports: dict[str, tuple[str, ...]] = {}
     initializers: dict[str, str] = {}
     codes: dict[str, Code] = {}
     common: dict[str, str] = {}  # engine kind -> code, from files that hold codes only (common.toml)
@@ -276,6 +291,7 @@ def load_rules(directory: Path | None = None) -> RuleSet:
         rules.extend(loaded.rules)
         dtypes.update(loaded.dtypes)
         partials.update(loaded.partials)
+        star_exports.update(loaded.star_exports)
         initializers.update(loaded.initializers)
         for code in loaded.codes.values():
             if code.id in codes:
@@ -297,7 +313,7 @@ def load_rules(directory: Path | None = None) -> RuleSet:
         for code in _referenced_codes(rule):
             if code not in codes:
                 raise RuleError(f"{rule.file}: {rule.id}: unknown finding code {code!r} (define it under [codes])")
-    return _ruleset(tuple(rules), dtypes, directory, frozenset(partials), initializers, codes, common)
+    return _ruleset(tuple(rules), dtypes, directory, frozenset(partials), initializers, codes, common, star_exports)
 
 
 def _referenced_codes(rule: Rule):
@@ -328,12 +344,12 @@ def load_selected(directory: Path | None, select: tuple[str, ...] = (), ignore: 
     kept = tuple(r for r in ruleset.rules
                  if (not select or any(r.id.startswith(c) for c in select)) and not any(r.id.startswith(c) for c in ignore))
     result = _ruleset(kept, ruleset.dtypes, ruleset.directory, ruleset.partials, ruleset.initializers,
-                      ruleset.codes, ruleset.common)
+                      ruleset.codes, ruleset.common, ruleset.star_exports)
     object.__setattr__(result, "selection", (select, ignore))
     return result
 
 
-def _ruleset(rules: tuple[Rule, ...], dtypes, directory, partials, initializers, codes, common) -> RuleSet:
+def _ruleset(rules: tuple[Rule, ...], dtypes, directory, partials, initializers, codes, common, star_exports=None) -> RuleSet:
     by_source: dict[str, tuple[Rule, Api]] = {}
     for rule in rules:
         for api in rule.apis:
@@ -341,8 +357,11 @@ def _ruleset(rules: tuple[Rule, ...], dtypes, directory, partials, initializers,
                 if source in by_source:
                     raise RuleError(f"{rule.file}: {rule.id}.apis: {source} is mapped twice")
                 by_source[source] = (rule, api)
-    tokens = tuple(sorted({s.rsplit(".", 1)[-1].encode() for s in by_source}))
-    return RuleSet(rules, by_source, dtypes, tokens, directory, partials, initializers, codes=codes, common=common)
+    # A name computed from digits (`f"BatchNorm{dim}d"`) spells only the part before the first digit.
+    leaves = {s.rsplit(".", 1)[-1] for s in by_source}
+    tokens = tuple(sorted({re.split("[0-9]", leaf, maxsplit=1)[0].encode() or leaf.encode() for leaf in leaves}))
+    return RuleSet(rules, by_source, dtypes, tokens, directory, partials, initializers, codes=codes, common=common,
+                   star_exports=star_exports or {})
 
 
 @dataclass
@@ -352,6 +371,7 @@ class _FileRules:
     partials: list[str]
     initializers: dict[str, str]
     codes: dict[str, Code]
+    star_exports: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
 
 def _load_file(path: Path) -> _FileRules:
@@ -361,7 +381,8 @@ def _load_file(path: Path) -> _FileRules:
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
         raise RuleError(f"{name}: (file): {exc}") from None
     check = _Checker(name)
-    check.keys(data, "(top level)", {"signatures", "dtypes", "rule", "partials", "initializers", "prefixes", "value_sets", "codes"})
+    check.keys(data, "(top level)", {"signatures", "dtypes", "rule", "partials", "initializers", "prefixes", "value_sets", "codes",
+                                     "star_imports"})
     codes = {key: _load_code(check, key, value) for key, value in check.table(data.get("codes", {}), "codes").items()}
     kinds = {code.kind: code.id for code in codes.values() if code.kind is not None}
     check.prefixes = {
@@ -393,6 +414,10 @@ def _load_file(path: Path) -> _FileRules:
             for key, value in check.table(data.get("initializers", {}), "initializers").items()
         },
         codes,
+        {
+            key: tuple(check.str_list(value, f"star_imports.{key}"))
+            for key, value in check.table(data.get("star_imports", {}), "star_imports").items()
+        },
     )
 
 
