@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 import tomllib
 from dataclasses import dataclass, field, replace
+from decimal import Decimal, InvalidOperation
 from functools import cache
 from pathlib import Path
 
@@ -97,6 +98,36 @@ class ArgSpec:
     default: str | None = None  # written as `to=default` when the call does not pass the argument
     positional: bool = False  # the target takes it only by position: written first, without keyword
     calls: dict[str, CallTemplate] = field(default_factory=dict)  # qualified callee -> template
+    # What the target does with a converted value (the MindSpore dtype written): "refuse" or "warn" -> code
+    targets: dict[str, ValueAction] = field(default_factory=dict)
+    within: Interval | None = None  # the numbers the target accepts; a literal outside is refused
+    coerce: Coerce | None = None  # values visibly of a type the target rejects, rewritten through a template
+
+
+@dataclass(frozen=True)
+class Interval:
+    """An interval such as `(0, 1]`, and the code of the error raised for a literal outside it."""
+
+    low: Decimal
+    high: Decimal
+    low_open: bool
+    high_open: bool
+    text: str
+    code: str
+
+    def __contains__(self, number: Decimal) -> bool:
+        above = number > self.low if self.low_open else number >= self.low
+        below = number < self.high if self.high_open else number <= self.high
+        return above and below
+
+
+@dataclass(frozen=True)
+class Coerce:
+    """A value visibly computed by one of `modules` (a numpy integer) is written through `template`."""
+
+    modules: tuple[str, ...]
+    template: str  # {value}
+    code: str  # the finding raised with the rewrite
 
 
 @dataclass(frozen=True)
@@ -187,6 +218,11 @@ class Rule:
     subclass: str | None = None  # code for `class X(<source>)`; {methods} = the methods it defines
     max_rank: int | None = None  # inputs above this rank are not accepted by the target
     rank_message: str | None = None  # code
+    # the input ranks the target layer accepts (a layer is built here and applied elsewhere): where the
+    # code shows another rank, ranks_refuse (error, the call left); where it shows none, ranks_unknown
+    input_ranks: tuple[int, ...] = ()
+    ranks_refuse: str | None = None
+    ranks_unknown: str | None = None
     variants: dict[str, Api] = field(default_factory=dict)  # targets chosen per call (by rank, by a value)
     infer: Infer | None = None
     together: tuple[Together, ...] = ()
@@ -326,10 +362,12 @@ def _referenced_codes(rule: Rule):
                 yield action.code
         if spec.otherwise is not None:
             yield spec.otherwise.code
+        yield from (action.code for action in spec.targets.values())
+        yield from (c.code for c in (spec.within, spec.coerce) if c is not None)
     for spec in rule.attributes.values():
         yield from (c for c in (spec.report, spec.note, *spec.refuse.values()) if c)
     yield from rule.members.values()
-    yield from (c for c in (rule.subclass, rule.rank_message, rule.reference_report) if c)
+    yield from (c for c in (rule.subclass, rule.rank_message, rule.reference_report, rule.ranks_refuse, rule.ranks_unknown) if c)
     if rule.infer is not None:
         yield from rule.infer.messages.values()
     yield from rule.kinds.values()
@@ -482,7 +520,8 @@ def _load_rule(check: _Checker, raw: object, index: int, signatures: dict) -> Ru
         where,
         {"id", "title", "safety", "why", "source_signature", "apis", "args", "report", "examples",
          "kind", "attributes", "members", "subclass", "max_rank", "rank_message", "report_severity",
-         "variants", "infer", "together", "call_signature", "call_args", "reference_report", "approximate"},
+         "variants", "infer", "together", "call_signature", "call_args", "reference_report", "approximate",
+         "input_ranks", "ranks_refuse", "ranks_unknown"},
         required={"id", "title", "safety", "why", "source_signature", "apis"},
     )
     rule_id = check.string(raw["id"], f"{where}.id")
@@ -541,6 +580,10 @@ def _load_rule(check: _Checker, raw: object, index: int, signatures: dict) -> Ru
     max_rank = raw.get("max_rank")
     if max_rank is not None and (not isinstance(max_rank, int) or "rank_message" not in raw):
         check.fail(f"{where}.max_rank", "expected an integer, with a rank_message")
+    input_ranks = tuple(raw.get("input_ranks", ()))
+    if not all(isinstance(r, int) and not isinstance(r, bool) for r in input_ranks) or (
+            bool(input_ranks) != ("ranks_refuse" in raw and "ranks_unknown" in raw)):
+        check.fail(f"{where}.input_ranks", "expected a list of integers, with ranks_refuse and ranks_unknown")
     together = []
     for i, entry in enumerate(check.list(raw.get("together", []), f"{where}.together")):
         key = f"{where}.together[{i}]"
@@ -591,6 +634,9 @@ def _load_rule(check: _Checker, raw: object, index: int, signatures: dict) -> Ru
         call_args=call_args,
         reference_report=raw.get("reference_report") and check.code(raw["reference_report"], f"{where}.reference_report"),
         approximate=raw.get("approximate") and check.string(raw["approximate"], f"{where}.approximate").strip(),
+        input_ranks=input_ranks,
+        ranks_refuse=raw.get("ranks_refuse") and check.code(raw["ranks_refuse"], f"{where}.ranks_refuse"),
+        ranks_unknown=raw.get("ranks_unknown") and check.code(raw["ranks_unknown"], f"{where}.ranks_unknown"),
     )
 
 
@@ -685,7 +731,8 @@ def _load_attribute(check: _Checker, spec: object, where: str) -> AttrSpec:
 
 def _load_arg(check: _Checker, spec: object, where: str) -> ArgSpec:
     spec = check.table(spec, where)
-    check.keys(spec, where, {"to", "transform", "drop", "values", "otherwise", "default", "positional", "values_from"})
+    check.keys(spec, where, {"to", "transform", "drop", "values", "otherwise", "default", "positional", "values_from",
+                             "targets", "within", "coerce"})
     if "default" in spec and "to" not in spec:
         check.fail(f"{where}.default", "a default is written under the 'to' name, so 'to' is required")
     if ("to" in spec) + ("drop" in spec) + ("otherwise" in spec) == 0:
@@ -726,6 +773,25 @@ def _load_arg(check: _Checker, spec: object, where: str) -> ArgSpec:
         if "{value}" not in template:
             check.fail(f"{key}.template", "must contain {value}")
         otherwise = TemplateAction(check.string(raw.get("to", to), f"{key}.to"), template, check.code(raw["code"], f"{key}.code"))
+    targets = {}
+    for value, action in check.table(spec.get("targets", {}), f"{where}.targets").items():
+        key = f"{where}.targets.{value}"
+        action = check.table(action, key)
+        check.keys(action, key, {"refuse", "warn"})
+        if len(action) != 1:
+            check.fail(key, "needs exactly one of 'refuse' or 'warn'")
+        [(kind, code)] = action.items()
+        targets[value] = ValueAction(kind, code=check.code(code, f"{key}.{kind}"))
+    within = _load_interval(check, spec["within"], f"{where}.within") if "within" in spec else None
+    coerce = None
+    if "coerce" in spec:
+        key = f"{where}.coerce"
+        raw = check.table(spec["coerce"], key)
+        check.keys(raw, key, {"from", "template", "code"}, required={"from", "template", "code"})
+        template = check.string(raw["template"], f"{key}.template")
+        if "{value}" not in template:
+            check.fail(f"{key}.template", "must contain {value}")
+        coerce = Coerce(tuple(check.str_list(raw["from"], f"{key}.from")), template, check.code(raw["code"], f"{key}.code"))
     return ArgSpec(
         name=where.rsplit(".", 1)[-1],
         to=to,
@@ -736,7 +802,25 @@ def _load_arg(check: _Checker, spec: object, where: str) -> ArgSpec:
         default=spec.get("default") and check.string(spec["default"], f"{where}.default"),
         positional=check.boolean(spec.get("positional", False), f"{where}.positional"),
         calls=calls,
+        targets=targets,
+        within=within,
+        coerce=coerce,
     )
+
+
+_INTERVAL = re.compile(r"^([(\[])\s*([^,\s]+)\s*,\s*([^,\s]+)\s*([)\]])$")
+
+
+def _load_interval(check: _Checker, raw: object, where: str) -> Interval:
+    raw = check.table(raw, where)
+    check.keys(raw, where, {"interval", "refuse"}, required={"interval", "refuse"})
+    text = check.string(raw["interval"], f"{where}.interval")
+    match = _INTERVAL.match(text)
+    try:
+        low, high = Decimal(match.group(2)), Decimal(match.group(3))
+    except (AttributeError, InvalidOperation):
+        check.fail(f"{where}.interval", f"expected an interval such as '(0, 1]', got {text!r}")
+    return Interval(low, high, match.group(1) == "(", match.group(4) == ")", text, check.code(raw["refuse"], f"{where}.refuse"))
 
 
 def _load_call_template(check: _Checker, raw: object, where: str) -> CallTemplate:
