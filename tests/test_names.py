@@ -299,3 +299,29 @@ def test_sync_batchnorm_input_rank_error_where_visible_warning_where_not():
     output, findings = convert(source)
     assert findings == [(4, "TBN407", "error"), (7, "TBN408", "warning")]
     assert "self.bn = nn.SyncBatchNorm(c)" in output and "self.bn = mindspore.nn.SyncBatchNorm(c)" in output
+
+
+def test_import_kept_for_eval_says_which_text_reads_it():
+    _, result = convert_text("import torch.nn as nn\nact = eval('nn.ReLU()')\nbn = nn.BatchNorm2d(3)\n")
+    [finding] = result.findings
+    assert finding.code == "BNP023" and "'nn.ReLU()' reads it" in finding.message
+    _, result = convert_text("import torch.nn as nn\nimport numpy as np\nact = eval(cfg)\nbn = nn.BatchNorm2d(3)\nx = np\n")
+    [finding] = result.findings
+    assert "eval(cfg) (line 3) runs text out of bnport's sight" in finding.message
+
+
+def test_a_converted_class_compared_with_what_eval_made_is_reported():
+    output, findings = convert("""\
+        import torch.nn as nn
+        def parse(d):
+            for f, m, args in d:
+                m = eval(m) if isinstance(m, str) else m
+                if m in {nn.Conv2d, nn.BatchNorm2d}:
+                    pass
+                elif m is nn.SyncBatchNorm or isinstance(m, (nn.BatchNorm1d, nn.BatchNorm3d)):
+                    pass
+                k = other()
+                x = k is nn.BatchNorm2d
+    """)
+    assert [(line, code) for line, code, _ in findings] == [(5, "BNP025"), (7, "BNP025"), (7, "BNP025")], findings
+    assert "x = k is mindspore.nn.BatchNorm2d" in output

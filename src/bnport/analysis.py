@@ -18,7 +18,7 @@ import libcst as cst
 from bnport.attributes import Attributes, Layer, state_dict_keys
 from bnport.calls import CallPlan, plan_call, plan_layer_call
 from bnport.classrefs import ClassFlow, is_type_check
-from bnport.computed import eval_strings, family_site
+from bnport.computed import eval_comparisons, eval_strings, family_site
 from bnport.context import Context
 from bnport.expressions import code_of
 from bnport.features import Shapes
@@ -74,6 +74,7 @@ class _Analyser:
             elif reference.members:
                 family_site(self, reference)
         eval_strings(ctx)
+        eval_comparisons(ctx, self.result.replacements)
         self.attributes.from_constructors(self.constructed)
         for call, layer in self.attributes.edits.applications:
             self.layer_call(call, layer)

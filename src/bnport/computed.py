@@ -80,7 +80,7 @@ def family_site(analyser, reference: Reference) -> None:
 def eval_strings(ctx: Context) -> None:
     """String literals that spell a class of a rule (`"nn.BatchNorm2d"`), in a module that calls the
     builtin eval: reported where they are written (the string keeps torch's class)."""
-    if not calls_builtin_eval(ctx.index, ctx.positions):
+    if not builtin_eval_calls(ctx.index, ctx.positions):
         return
     module_scope = ctx.index.all_scopes[0]
     for string in ctx.index.strings:
@@ -94,14 +94,75 @@ def eval_strings(ctx: Context) -> None:
             ctx.report_kind(string, rule, "eval-string", value=code_of(string), source=qualified, target=api.target)
 
 
-def calls_builtin_eval(index, positions) -> bool:
-    """Whether the module calls eval, and binds no eval of its own anywhere."""
+def eval_comparisons(ctx: Context, replacements: dict) -> None:
+    """A converted class compared with a value eval made (yolov5: `m = eval(m)` on strings from a yaml
+    file, then `m is nn.BatchNorm2d`): eval still makes the source framework's class, so the check is
+    false from now on. Reported at the check."""
+    reported: set[int] = set()
+    for node, (rule, target) in replacements.items():
+        check, others = _compared(ctx, node)
+        for other in others:
+            made = _made_by_eval(ctx, other)
+            if made is not None and id(check) not in reported:
+                reported.add(id(check))
+                ctx.report_kind(check, rule, "eval-compare", value=code_of(other), line=ctx.position(made)[0],
+                                target=target)
+
+
+def _compared(ctx: Context, node) -> tuple[cst.CSTNode | None, list[cst.BaseExpression]]:
+    """The comparison (`x is C`, `x in {C, D}`) or type check (`isinstance(x, (C, D))`) node takes part
+    in, and the expressions it is compared with."""
+    parent = ctx.parent(node)
+    if isinstance(parent, cst.Element):
+        parent = ctx.parent(ctx.parent(parent))  # a member of a tuple, list or set
+    if isinstance(parent, cst.ComparisonTarget):
+        comparison = ctx.parent(parent)
+        sides = [comparison.left, *(t.comparator for t in comparison.comparisons)]
+        return comparison, [side for side in sides if side is not node and not isinstance(side, (cst.Set, cst.Tuple, cst.List))]
+    if isinstance(parent, cst.Comparison):
+        return parent, [t.comparator for t in parent.comparisons]
+    if isinstance(parent, cst.Arg):
+        call = ctx.parent(parent)
+        if (isinstance(call, cst.Call) and isinstance(call.func, cst.Name) and call.func.value in ("isinstance", "issubclass")
+                and len(call.args) == 2 and call.args[1] is parent):
+            return call, [call.args[0].value]
+    return None, []
+
+
+def _made_by_eval(ctx: Context, node) -> cst.Call | None:
+    """The eval call a name was assigned from (`m = eval(m) if isinstance(m, str) else m`), if any."""
+    if not isinstance(node, cst.Name):
+        return None
+    scope = ctx.scopes.get(node)
+    for assignment in scope[node.value] if scope is not None else ():
+        holder = ctx.parent(assignment.node)
+        statement = ctx.parent(holder) if isinstance(holder, cst.AssignTarget) else None
+        if isinstance(statement, cst.Assign):
+            found = _EvalCalls()
+            statement.value.visit(found)
+            calls = [call for call in found.found if "eval" not in (ctx.scopes.get(call.func) or {})]
+            if calls:
+                return calls[0]
+    return None
+
+
+class _EvalCalls(cst.CSTVisitor):
+    def __init__(self):
+        self.found: list[cst.Call] = []
+
+    def visit_Call(self, node: cst.Call):
+        if isinstance(node.func, cst.Name) and node.func.value == "eval":
+            self.found.append(node)
+
+
+def builtin_eval_calls(index, positions) -> list[ast.Call]:
+    """The module's calls of the builtin eval (none if it binds an eval of its own anywhere)."""
     if not any("eval" in line for line in positions.lines):
-        return False
+        return []
     if any(scope.assignments["eval"] for scope in index.all_scopes):
-        return False
-    return any(isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "eval"
-               for node in ast.walk(positions.tree))
+        return []
+    return [node for node in ast.walk(positions.tree)
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "eval"]
 
 
 def qualify(scope, text: str) -> str | None:

@@ -16,7 +16,7 @@ import libcst as cst
 
 from bnport.analysis import analyse
 from bnport.applier import Applier
-from bnport.computed import calls_builtin_eval
+from bnport.computed import builtin_eval_calls
 from bnport.context import Context
 from bnport.imports import KeptImport, find_exports, plan_imports
 from bnport.index import build_index
@@ -67,7 +67,7 @@ def _convert(data: bytes, ruleset: RuleSet, options: Options, path: str = ""):
     index = build_index(module, ruleset.star_names)
     positions = Positions(module, text, tree, index.parents)
     analysis = analyse(module, ruleset, index, positions)
-    exports = find_exports(module, path, index.strings, calls_builtin_eval(index, positions))
+    exports = find_exports(module, path, index.strings, builtin_eval_calls(index, positions))
     imports = plan_imports(module, index.all_scopes, analysis.replaced,
                            [*analysis.plans, *analysis.replacements, *analysis.after], index.parents, exports)
     _report_kept(imports.kept, analysis, ruleset, index, positions)
@@ -100,7 +100,7 @@ def _report_kept(kept: list[KeptImport], analysis, ruleset: RuleSet, index, posi
     for entry in kept:
         node, name = entry.assignment.node, entry.assignment.name
         if entry.reason == "eval":
-            ctx.report_kind(node, None, "eval-import", name=name, string=entry.detail)
+            ctx.report_kind(node, None, "eval-import", name=name, reason=entry.detail)
             continue
         source = binding_name(entry.assignment)
         found = ruleset.by_source.get(source or "")

@@ -51,6 +51,7 @@ class Exports:
     package: bool = False  # an __init__.py: every import in it may be re-exported
     names: frozenset[str] = frozenset()  # listed in __all__
     evaluated: tuple[tuple[cst.SimpleString, str], ...] = ()  # (string, text) that eval may run
+    opaque: str | None = None  # an eval of text out of sight (`eval(m)`, line 14): it may read any name
 
 
 def plan_imports(module: cst.Module, scopes: list[Scope], replaced: list[cst.CSTNode], sites=(),
@@ -75,10 +76,12 @@ def plan_imports(module: cst.Module, scopes: list[Scope], replaced: list[cst.CST
 
 
 def _needed_elsewhere(assignment: ImportAssignment, scope: Scope, exports: Exports) -> tuple[str, str] | None:
+    if exports.opaque is not None:
+        return "eval", f"{exports.opaque} runs text out of bnport's sight, which may read it"
     head = assignment.name.split(".")[0]
     for string, text in exports.evaluated:
         if head in _names_read(text):
-            return "eval", code_of(string)
+            return "eval", f"{code_of(string)} reads it when eval runs it"
     if scope.parent is None:  # only the module's own names can be imported from it
         if assignment.name in exports.names:
             return "exported", "it is listed in __all__"
@@ -98,16 +101,21 @@ def _names_read(text: str) -> set[str]:
     return {node.id for node in ast.walk(tree) if isinstance(node, ast.Name)}
 
 
-def find_exports(module: cst.Module, path: str, strings: list[cst.SimpleString], calls_eval: bool) -> Exports:
+def find_exports(module: cst.Module, path: str, strings: list[cst.SimpleString], evals: list[ast.Call]) -> Exports:
+    """`evals`: the module's calls of the builtin eval. One whose text is not a literal (`eval(m)`) may
+    run anything (yolov5 reads the strings from yaml files), so every import stays."""
     names: set[str] = set()
     for statement in module.body:
         if isinstance(statement, cst.SimpleStatementLine):
             for small in statement.body:
                 names.update(_all_names(small))
-    evaluated = ()
-    if calls_eval:
+    evaluated, opaque = (), None
+    if evals:
         evaluated = tuple((s, text) for s in strings if (text := _string_text(s)) is not None)
-    return Exports(PurePath(path).name in ("__init__.py", "__init__.pyi"), frozenset(names), evaluated)
+        hidden = [call for call in evals if not (call.args and isinstance(call.args[0], ast.Constant))]
+        if hidden:
+            opaque = f"{ast.unparse(hidden[0])} (line {hidden[0].lineno})"
+    return Exports(PurePath(path).name in ("__init__.py", "__init__.pyi"), frozenset(names), evaluated, opaque)
 
 
 def _all_names(small: cst.BaseSmallStatement) -> list[str]:

@@ -22,7 +22,7 @@ ENGINE_KINDS = (
     "unknown-argument", "positional-unbound", "template-repeat", "template-missing", "dtype-unknown",
     "initializer", "tensor-api", "mixed-guard", "state-key", "state-key-report", "unused-suppression",
     "open-marker", "default-removed", "computed-name", "eval-string",
-    "eval-import", "exported-import",
+    "eval-import", "exported-import", "eval-compare",
 )
 SAFETIES = ("exact", "approximate", "report-only")
 TRANSFORMS = ("one_minus", "dtype")
@@ -395,9 +395,11 @@ def _ruleset(rules: tuple[Rule, ...], dtypes, directory, partials, initializers,
                 if source in by_source:
                     raise RuleError(f"{rule.file}: {rule.id}.apis: {source} is mapped twice")
                 by_source[source] = (rule, api)
-    # A name computed from digits (`f"BatchNorm{dim}d"`) spells only the part before the first digit.
+    # A name computed from digits spells the part before the first digit, then a field:
+    # f"BatchNorm{dim}d", "BatchNorm{}d".format(dim), "BatchNorm%dd" % dim.
     leaves = {s.rsplit(".", 1)[-1] for s in by_source}
-    tokens = tuple(sorted({re.split("[0-9]", leaf, maxsplit=1)[0].encode() or leaf.encode() for leaf in leaves}))
+    computed = {re.split("[0-9]", leaf, maxsplit=1)[0] + field for leaf in leaves if re.search("[0-9]", leaf) for field in "{%"}
+    tokens = tuple(sorted(name.encode() for name in leaves | computed))
     return RuleSet(rules, by_source, dtypes, tokens, directory, partials, initializers, codes=codes, common=common,
                    star_exports=star_exports or {})
 
