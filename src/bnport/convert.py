@@ -69,7 +69,7 @@ def _convert(data: bytes, ruleset: RuleSet, options: Options, path: str = ""):
     analysis = analyse(module, ruleset, index, positions)
     exports = find_exports(module, path, index.strings, builtin_eval_calls(index, positions))
     imports = plan_imports(module, index.all_scopes, analysis.replaced,
-                           [*analysis.plans, *analysis.replacements, *analysis.after], index.parents, exports)
+                           [*analysis.plans, *analysis.replacements, *analysis.after], index.scopes, tree, exports, text)
     _report_kept(imports.kept, analysis, ruleset, index, positions)
     shown = [entry for entry in analysis.reported if ruleset.shows(entry[0].code, entry[0].rule)]
     findings = settle([finding for finding, _, _ in shown], read_comments(text, tree), ruleset.codes,

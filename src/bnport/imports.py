@@ -22,7 +22,7 @@ from pathlib import PurePath
 import libcst as cst
 
 from bnport.expressions import code_of
-from bnport.index import ImportAssignment, Scope
+from bnport.index import ClassScope, ComprehensionScope, ImportAssignment, Scope
 from bnport.resolve import dotted_name
 
 
@@ -55,7 +55,8 @@ class Exports:
 
 
 def plan_imports(module: cst.Module, scopes: list[Scope], replaced: list[cst.CSTNode], sites=(),
-                 parents: dict | None = None, exports: Exports = Exports()) -> ImportPlan:
+                 scope_of: dict | None = None, tree: ast.Module | None = None, exports: Exports = Exports(),
+                 text: str | None = None) -> ImportPlan:
     """`sites`: the nodes the edit writes converted code into (the mindspore alias must mean mindspore there)."""
     replaced_ids = {id(node) for root in replaced for node in _walk(root)}
     removals: dict[cst.CSTNode, set[str]] = defaultdict(set)
@@ -71,7 +72,7 @@ def plan_imports(module: cst.Module, scopes: list[Scope], replaced: list[cst.CST
                     kept.append(KeptImport(assignment, *reason))
                 else:
                     removals[assignment.node].add(assignment.name)
-    alias, add = _mindspore_alias(module, sites, parents or {})
+    alias, add = _mindspore_alias(module, sites, scope_of or {}, tree, text)
     return ImportPlan(dict(removals), alias, add, kept)
 
 
@@ -153,7 +154,7 @@ def _string_text(node) -> str | None:
     return value if isinstance(value, str) else None
 
 
-def _mindspore_alias(module: cst.Module, sites, parents: dict) -> tuple[str, bool]:
+def _mindspore_alias(module: cst.Module, sites, scope_of: dict, tree: ast.Module | None, text: str | None) -> tuple[str, bool]:
     """The name converted code calls mindspore by: the module's own `import mindspore [as x]`, else
     `mindspore`, else `mindspore_`, `mindspore_2`, ...: the first that nothing else is bound to in
     any scope around an edit (a parameter called mindspore, a local `ms`), so it means the module there."""
@@ -164,7 +165,9 @@ def _mindspore_alias(module: cst.Module, sites, parents: dict) -> tuple[str, boo
                 if isinstance(small, cst.Import):
                     existing += [alias.asname.name.value if alias.asname else "mindspore"
                                  for alias in small.names if dotted_name(alias.name) == "mindspore"]
-    taken = _names_around(module, sites, parents, set(existing)) if sites else set()
+    if not existing and text is not None and "mindspore" not in text:
+        return "mindspore", True  # nothing in the module can be called mindspore
+    taken = _names_around(sites, scope_of, tree) if sites else set()
     for name in existing:
         if name not in taken:
             return name, False
@@ -174,137 +177,37 @@ def _mindspore_alias(module: cst.Module, sites, parents: dict) -> tuple[str, boo
     raise AssertionError("no free name for mindspore")
 
 
-_SCOPES = (cst.FunctionDef, cst.Lambda, cst.ClassDef)
-_COMPREHENSIONS = (cst.ListComp, cst.SetComp, cst.DictComp, cst.GeneratorExp)
-
-
-def _names_around(module: cst.Module, sites, parents: dict, aliases: set[str]) -> set[str]:
+def _names_around(sites, scope_of: dict, tree: ast.Module | None) -> set[str]:
     """Every name bound in a scope that encloses one of the sites (a class body only where it is the
-    innermost scope; the module's own `import mindspore [as x]` aside), plus every name declared
-    global or nonlocal anywhere (an assignment elsewhere may rebind it)."""
-    scopes: dict[int, cst.CSTNode] = {id(module): module}
+    innermost scope; the module's own `import mindspore [as x]` aside), plus the names the scopes do
+    not record, wherever they are bound: walrus targets (inside a comprehension they bind in the
+    enclosing scope) and match captures."""
+    taken: set[str] = set()
+    seen: set[int] = set()
     for site in sites:
-        node, innermost = parents.get(site), True
-        while node is not None:
-            if isinstance(node, _SCOPES + _COMPREHENSIONS) and (innermost or not isinstance(node, cst.ClassDef)):
-                scopes[id(node)] = node
-                innermost = innermost and isinstance(node, _COMPREHENSIONS)
-            node = parents.get(node)
-    collector = _Bindings(aliases)
-    for scope in scopes.values():
-        collector.scan(scope)
-    declared = _Declared()
-    module.visit(declared)
-    return collector.names | declared.names
+        scope, innermost = scope_of.get(site), True
+        while scope is not None:
+            if id(scope) not in seen and (innermost or not isinstance(scope, ClassScope)):
+                seen.add(id(scope))
+                taken.update(a.name for a in scope.assignments if not _imports_mindspore(a))
+            innermost = innermost and isinstance(scope, ComprehensionScope)
+            scope = scope.parent
+    for node in ast.walk(tree) if tree is not None else ():
+        if isinstance(node, ast.NamedExpr) and isinstance(node.target, ast.Name):
+            taken.add(node.target.id)
+        elif isinstance(node, (ast.MatchAs, ast.MatchStar)) and node.name:
+            taken.add(node.name)
+        elif isinstance(node, ast.MatchMapping) and node.rest:
+            taken.add(node.rest)
+    return taken
 
 
-class _Bindings(cst.CSTVisitor):
-    """Names one scope binds: assignments of every kind, imports, defs, parameters, for / with / except
-    targets, walrus (also inside comprehensions, where it binds in the enclosing scope), match captures."""
-
-    def __init__(self, aliases: set[str]):
-        self.names: set[str] = set()
-        self.aliases = aliases
-        self._root = None
-
-    def scan(self, scope: cst.CSTNode):
-        self._root = scope
-        if isinstance(scope, (cst.FunctionDef, cst.Lambda)):
-            scope.params.visit(self)
-            scope.body.visit(self)
-        elif isinstance(scope, cst.ClassDef):
-            scope.body.visit(self)
-        else:
-            scope.visit(self)
-
-    def _target(self, node):
-        if isinstance(node, cst.Name):
-            self.names.add(node.value)
-        elif isinstance(node, (cst.Tuple, cst.List)):
-            for element in node.elements:
-                self._target(element.value)
-        elif isinstance(node, cst.StarredElement):
-            self._target(node.value)
-
-    def _nested(self, node) -> bool:
-        return node is not self._root
-
-    def visit_FunctionDef(self, node):
-        if self._nested(node):
-            self.names.add(node.name.value)
-            return False  # its body is another scope
-        return True
-
-    def visit_ClassDef(self, node):
-        if self._nested(node):
-            self.names.add(node.name.value)
-            return False
-        return True
-
-    def visit_Lambda(self, node):
-        return not self._nested(node)
-
-    def visit_Param(self, node):
-        self.names.add(node.name.value)
-
-    def visit_AssignTarget(self, node):
-        self._target(node.target)
-
-    def visit_AnnAssign(self, node):
-        self._target(node.target)
-
-    def visit_AugAssign(self, node):
-        self._target(node.target)
-
-    def visit_NamedExpr(self, node):
-        self._target(node.target)
-
-    def visit_For(self, node):
-        self._target(node.target)
-
-    def visit_CompFor(self, node):
-        self._target(node.target)
-
-    def visit_AsName(self, node):
-        self._target(node.name)
-
-    def visit_Del(self, node):
-        self._target(node.target)
-
-    def visit_Import(self, node):
-        for alias in node.names:
-            name = bound_name(alias, False)
-            if not (dotted_name(alias.name) == "mindspore" and name in self.aliases):
-                self.names.add(name)
-        return False  # its `as` names are handled here
-
-    def visit_ImportFrom(self, node):
-        if not isinstance(node.names, cst.ImportStar):
-            self.names.update(bound_name(alias, True) for alias in node.names)
-        return False
-
-    def visit_MatchAs(self, node):
-        if node.name is not None:
-            self.names.add(node.name.value)
-
-    def visit_MatchStar(self, node):
-        if node.name is not None:
-            self.names.add(node.name.value)
-
-    def visit_MatchMapping(self, node):
-        if node.rest is not None:
-            self.names.add(node.rest.value)
-
-
-class _Declared(cst.CSTVisitor):
-    def __init__(self):
-        self.names: set[str] = set()
-
-    def visit_Global(self, node):
-        self.names.update(item.name.value for item in node.names)
-
-    def visit_Nonlocal(self, node):
-        self.names.update(item.name.value for item in node.names)
+def _imports_mindspore(assignment) -> bool:
+    """`import mindspore [as x]` at module level: the binding bnport reuses, not one in its way."""
+    node = assignment.node
+    return (isinstance(assignment, ImportAssignment) and assignment.scope.parent is None and isinstance(node, cst.Import)
+            and any(dotted_name(alias.name) == "mindspore" and bound_name(alias, False) == assignment.name
+                    for alias in node.names))
 
 
 def bound_name(alias: cst.ImportAlias, from_import: bool) -> str:
