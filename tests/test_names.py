@@ -6,7 +6,6 @@ import ast
 import textwrap
 
 import pytest
-
 from conftest import convert_text, without_markers
 
 

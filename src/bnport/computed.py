@@ -59,20 +59,20 @@ def family_site(analyser, reference: Reference) -> None:
         return refuse("the rule needs to know which class it is")
     paths = {api.attribute_path for _, _, api in entries}
     if len(paths) > 1 and isinstance(ctx.parent(call), (cst.Assign, cst.AnnAssign)):
-        return refuse("the layer is stored, and its parameters live under different attributes "
-                      f"({', '.join(f'{m.rpartition(chr(46))[2]}: {a.attribute_path}' for m, _, a in entries if a.attribute_path)})")
+        keeps = ", ".join(f"{member.rpartition('.')[2]} keeps them under .{api.attribute_path}"
+                          for member, _, api in entries if api.attribute_path)
+        return refuse(f"the layer is stored, and its parameters live under different attributes ({keeps})")
     mark = len(ctx.reported)
     shapes = set()
     for _, _, api in entries:
         plan = plan_call(ctx, call, rule, api, keep_func=True)
         ctx.rollback(mark)
-        if plan is None:
-            break  # refused: planned again below, which reports why
-        shapes.add((tuple((d.remove, d.to, d.positional, d.first) for d in plan.decisions),
-                    tuple(plan.leading), tuple(keyword for keyword, _ in plan.additions)))
+        shapes.add(None if plan is None else (
+            tuple((d.remove, d.to, d.positional, d.first) for d in plan.decisions),
+            tuple(plan.leading), tuple(keyword for keyword, _ in plan.additions)))
     if len(shapes) > 1:
         return refuse("their arguments do not map the same way")
-    _, _, api = entries[0]
+    _, _, api = entries[0]  # planned for real (a refusal, the same for all, reports itself)
     if analyser.plan(call, rule, api, layer=len(paths) == 1, keep_func=True) is not None:
         analyser.result.replacements[node.args[0].value] = (rule, modules.pop())
 

@@ -55,9 +55,10 @@ class Exports:
 
 
 def plan_imports(module: cst.Module, scopes: list[Scope], replaced: list[cst.CSTNode], sites=(),
-                 scope_of: dict | None = None, tree: ast.Module | None = None, exports: Exports = Exports(),
+                 scope_of: dict | None = None, tree: ast.Module | None = None, exports: Exports | None = None,
                  text: str | None = None) -> ImportPlan:
     """`sites`: the nodes the edit writes converted code into (the mindspore alias must mean mindspore there)."""
+    exports = exports or Exports()
     replaced_ids = {id(node) for root in replaced for node in _walk(root)}
     removals: dict[cst.CSTNode, set[str]] = defaultdict(set)
     kept: list[KeptImport] = []
@@ -122,9 +123,8 @@ def find_exports(module: cst.Module, path: str, strings: list[cst.SimpleString],
 def _all_names(small: cst.BaseSmallStatement) -> list[str]:
     """Strings in `__all__ = [...]`, `__all__ += [...]`, `__all__.extend([...])`, `__all__.append(...)`."""
     value = None
-    if isinstance(small, cst.Assign) and any(_is_all(t.target) for t in small.targets):
-        value = small.value
-    elif isinstance(small, (cst.AugAssign, cst.AnnAssign)) and _is_all(small.target):
+    if ((isinstance(small, cst.Assign) and any(_is_all(t.target) for t in small.targets))
+            or (isinstance(small, (cst.AugAssign, cst.AnnAssign)) and _is_all(small.target))):
         value = small.value
     elif (isinstance(small, cst.Expr) and isinstance(small.value, cst.Call) and isinstance(small.value.func, cst.Attribute)
           and _is_all(small.value.func.value) and small.value.func.attr.value in ("extend", "append") and small.value.args):

@@ -6,7 +6,6 @@ MindSpore layer that computes what the torch one computes (three training steps 
 """
 
 import pytest
-
 from harness import TOLERANCE, build, compare_layers, convert
 
 IMAGE = (4, 3, 3, 3)
@@ -26,14 +25,14 @@ CASES = {
     "getattr_module_constant": (
         "import torch.nn as nn\nNORM = 'BatchNorm2d'\ndef make():\n    return getattr(nn, NORM)(3, momentum=0.3)\n", IMAGE),
     "getattr_fstring_1d": (
-        "import torch.nn as nn\ndef norm(dim, c, m):\n    return getattr(nn, f'BatchNorm{dim}d')(c, momentum=m)\n"
-        "def make():\n    return norm(1, 3, 0.3)\n", (4, 3, 5)),
+        ("import torch.nn as nn\ndef norm(dim, c, m):\n    return getattr(nn, f'BatchNorm{dim}d')(c, momentum=m)\n"
+        "def make():\n    return norm(1, 3, 0.3)\n"), (4, 3, 5)),
     "getattr_fstring_2d": (
-        "import torch.nn as nn\ndef norm(dim, c, m):\n    return getattr(nn, f'BatchNorm{dim}d')(c, momentum=m)\n"
-        "def make():\n    return norm(2, 3, 0.3)\n", IMAGE),
+        ("import torch.nn as nn\ndef norm(dim, c, m):\n    return getattr(nn, f'BatchNorm{dim}d')(c, momentum=m)\n"
+        "def make():\n    return norm(2, 3, 0.3)\n"), IMAGE),
     "getattr_fstring_3d": (
-        "import torch.nn as nn\ndef norm(dim, c, m):\n    return getattr(nn, f'BatchNorm{dim}d')(c, eps=1e-3, momentum=m)\n"
-        "def make():\n    return norm(3, 3, 0.3)\n", (2, 3, 2, 3, 3)),
+        ("import torch.nn as nn\ndef norm(dim, c, m):\n    return getattr(nn, f'BatchNorm{dim}d')(c, eps=1e-3, momentum=m)\n"
+        "def make():\n    return norm(3, 3, 0.3)\n"), (2, 3, 2, 3, 3)),
     "getattr_format_percent": (
         "import torch.nn as nn\ndef make(dim=2):\n    return getattr(nn, 'BatchNorm%dd' % dim)(3, 1e-4, 0.2, False)\n", IMAGE),
     "getattr_str_format": (
@@ -41,8 +40,8 @@ CASES = {
     "parameter_named_mindspore": (
         "import torch.nn as nn\ndef make(mindspore=False):\n    return nn.BatchNorm2d(3, momentum=0.3)\n", IMAGE),
     "local_ms_shadows_the_alias": (
-        "import mindspore as ms\nimport torch.nn as nn\ndef make():\n    bn = nn.BatchNorm2d(3, momentum=0.3)\n"
-        "    ms = 12.5\n    return bn\n", IMAGE),
+        ("import mindspore as ms\nimport torch.nn as nn\ndef make():\n    bn = nn.BatchNorm2d(3, momentum=0.3)\n"
+        "    ms = 12.5\n    return bn\n"), IMAGE),
     "walrus_in_comprehension": (
         "import torch.nn as nn\ndef make():\n    [mindspore := x for x in range(2)]\n    return nn.BatchNorm2d(3, momentum=0.3)\n", IMAGE),
     "affine_zero": ("import torch.nn as nn\ndef make():\n    return nn.BatchNorm2d(3, affine=0, momentum=0.3)\n", IMAGE),
@@ -51,11 +50,11 @@ CASES = {
     "sync_affine_zero_2d": ("import torch.nn as nn\ndef make():\n    return nn.SyncBatchNorm(3, affine=0, momentum=0.3)\n", (8, 3)),
     "eps_int_one": ("import torch.nn as nn\ndef make():\n    return nn.BatchNorm2d(3, eps=1, momentum=0.3)\n", IMAGE),
     "num_features_numpy": (
-        "import numpy as np\nimport torch.nn as nn\nWIDTHS = np.linspace(3, 12, 4).astype(int)\n"
-        "def make():\n    return nn.BatchNorm2d(WIDTHS[0], momentum=0.3)\n", IMAGE),
+        ("import numpy as np\nimport torch.nn as nn\nWIDTHS = np.linspace(3, 12, 4).astype(int)\n"
+        "def make():\n    return nn.BatchNorm2d(WIDTHS[0], momentum=0.3)\n"), IMAGE),
     "num_features_numpy_loop": (
-        "import numpy as np\nimport torch.nn as nn\ndef make():\n    for c in np.array([3, 4]):\n"
-        "        return nn.BatchNorm2d(c, momentum=0.3)\n", IMAGE),
+        ("import numpy as np\nimport torch.nn as nn\ndef make():\n    for c in np.array([3, 4]):\n"
+        "        return nn.BatchNorm2d(c, momentum=0.3)\n"), IMAGE),
 }
 
 
