@@ -75,9 +75,9 @@ def test_import_line_comments_survive_when_the_import_goes():
 
 
 def test_existing_mindspore_alias_is_reused():
-    data = b"import mindspore as ms\nimport torch\nimport torch.nn as nn\nbn = nn.BatchNorm2d(3, dtype=torch.float16)\n"
+    data = b"import mindspore as ms\nimport torch\nimport torch.nn as nn\nbn = nn.BatchNorm2d(3, dtype=torch.float32)\n"
     result = convert(data)
-    assert result.converted == b"import mindspore as ms\nbn = ms.nn.BatchNorm2d(3, dtype=ms.float16)\n"
+    assert result.converted == b"import mindspore as ms\nbn = ms.nn.BatchNorm2d(3, dtype=ms.float32)\n"
 
 
 def test_partially_used_from_import_keeps_the_other_names():

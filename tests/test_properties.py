@@ -155,6 +155,11 @@ def test_generated_calls_map_as_the_oracle_says(case):
     source, cls, given = case
     result = convert(source)
     assert_sound(result)
+    if DTYPES.get(given.get("dtype")) == "mindspore.float64":
+        # MindSpore's BatchNorm cannot compute in float64: an error, and the call is left
+        assert [f.code for f in result.findings if f.severity == "error"] == ["TBN402"], result.findings
+        assert "mindspore.nn" not in (result.converted or b"").decode()
+        return
     assert result.status == "changed", (source, result.findings)
     tree = ast.parse(result.converted.decode())
     calls = [n for n in ast.walk(tree) if isinstance(n, ast.Call) and ast.unparse(n.func) == f"mindspore.nn.{cls}"]

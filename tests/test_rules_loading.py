@@ -6,6 +6,8 @@ from pathlib import Path
 
 import pytest
 
+import bnport
+
 from bnport.rules import RuleError, default_rules_dir, load_rules
 
 GOOD = (default_rules_dir() / "torch_nn.toml").read_text()
@@ -25,9 +27,12 @@ def broken(tmp_path: Path, old: str, new: str) -> Path:
         ('to = "momentum"\ntransform = "one_minus"', 'to = "momentum"\ntransform = "negate"', "TBN001.args.momentum.transform", "expected one of"),
         ("[rule.args.eps]\nto = \"eps\"", "[rule.args.eps]\nrename = \"eps\"", "TBN001.args.eps.rename", "unknown key"),
         ('source_signature = "torch_bn"', 'source_signature = "nope"', "TBN001.source_signature", "unknown signature"),
-        ('[rule.args.affine]\nto = "affine"\n', "", "TBN001.args", "'affine'"),
+        ('[rule.args.device]\ndrop = "TBN101"\n', "", "TBN001.args", "'device'"),
         ('id = "TBN002"', 'id = "TBN001"', "rule.id", "already defined"),
-        ('None = { refuse', 'None = { ignore', "TBN001.args.momentum.values.None", "exactly one of"),
+        ('None = { refuse = "TBN105"', 'None = { ignore = "TBN105"', "TBN001.args.momentum.values.None", "exactly one of"),
+        ('within = { interval = "(0, 1]"', 'within = { interval = "(0; 1]"', "TBN001.args.eps.within.interval", "expected an interval"),
+        ('"mindspore.float16" = { warn', '"mindspore.float16" = { allow', "TBN001.args.dtype.targets.mindspore.float16.allow", "unknown key"),
+        ('input_ranks = [2, 4]', 'input_ranks = ["2-D"]', "TBN002.input_ranks", "expected a list of integers"),
         ("\n[signatures]\n", "\n[signatures\n", "(file)", "Expected"),
         ('extends = "TBN001"', 'extends = "TBN009"', "TBN002.extends", "no earlier rule 'TBN009'"),
     ],
@@ -47,7 +52,9 @@ def test_cli_exits_2_on_a_broken_rule_file(tmp_path):
     source.write_text("import torch.nn as nn\nnn.BatchNorm2d(3)\n")
     run = subprocess.run(
         [sys.executable, "-m", "bnport", "rewrite", str(source)],
-        capture_output=True, text=True, env={"BNPORT_RULES": str(directory), "PATH": ""},
+        capture_output=True, text=True,
+        # this checkout's bnport, not whichever one is installed
+        env={"BNPORT_RULES": str(directory), "PATH": "", "PYTHONPATH": str(Path(bnport.__file__).parents[1])},
     )
     assert run.returncode == 2
     assert "torch_nn.toml: TBN001.safety: expected one of" in run.stderr

@@ -18,6 +18,7 @@ import libcst as cst
 
 from bnport.calls import CallPlan, plan_call, plan_layer_call
 from bnport.classrefs import ClassFlow
+from bnport.computed import eval_comparisons, eval_strings, family_site
 from bnport.context import Context
 from bnport.expressions import code_of
 from bnport.features import Shapes
@@ -68,7 +69,8 @@ class Analysis:
 
 
 def analyse(module: cst.Module, ruleset: RuleSet, index: Index, positions: Positions) -> Analysis:
-    references = find_references(index.all_scopes, index.parents, ruleset.wanted, ruleset.relevant, index.scopes)
+    references = find_references(index.all_scopes, index.parents, ruleset.wanted, ruleset.relevant, index.scopes,
+                                 ruleset.star_names)
     ctx = Context(ruleset, references, index, positions)
     return _Analyser(ctx).run(module)
 
@@ -92,6 +94,10 @@ class _Analyser:
             entry = ctx.ruleset.by_source.get(reference.name)
             if entry is not None:
                 self.site(reference, *entry)
+            elif reference.members:
+                family_site(self, reference)
+        eval_strings(ctx)
+        eval_comparisons(ctx, self.result.replacements)
         self.layer_objects()
         for call, layer in self.uses.edits.applications:
             self.layer_call(call, layer)

@@ -154,7 +154,7 @@ class Applier(cst.CSTTransformer):
             return self._member_call(original, updated)
         plan = self.plans.get(original)
         if plan is None:
-            return updated
+            return self._replace_reference(original, updated)  # `getattr(nn, "BatchNorm2d")` as a value
         env = Env(self.imports.mindspore_alias, {name: code_of(updated.args[i].value) for name, i in plan.bound.items()})
         args = []
         first = []
@@ -252,7 +252,7 @@ class Applier(cst.CSTTransformer):
             # The module's first removed import line becomes `import mindspore`, keeping its comments
             # (leave_Module moves it if isort would put it elsewhere).
             self._mindspore_placed = True
-            self._placeholder, self._replaced = mindspore_import(), original
+            self._placeholder, self._replaced = mindspore_import(self.imports.mindspore_alias), original
             return updated.with_changes(body=[self._placeholder])
         self._carried.extend(updated.leading_lines)
         if updated.trailing_whitespace.comment is not None:
@@ -274,7 +274,7 @@ class Applier(cst.CSTTransformer):
         if self.imports.add_mindspore and (self._uses_mindspore or self._placeholder is not None):
             # Where isort would put it (the placeholder stays if it is already there).
             ours = frozenset(text for texts in self.markers.values() for text in texts)
-            body, spare = place_mindspore(body, self._placeholder, self._replaced, ours)
+            body, spare = place_mindspore(body, self._placeholder, self._replaced, ours, self.imports.mindspore_alias)
             footer = [*spare, *footer]
         return updated.with_changes(body=body, footer=footer)
 

@@ -21,12 +21,14 @@ from bnport.expressions import (
     fill_template,
     keep_parens,
     literal_key,
+    number_literal,
     one_minus,
     strip_parens,
 )
 from bnport.features import Shape
-from bnport.rank import visible_rank
-from bnport.rules import Api, ArgSpec, Rule
+from bnport.origins import computed_by
+from bnport.rank import rank_where_built, visible_rank
+from bnport.rules import Api, ArgSpec, Interval, Rule
 
 
 @dataclass(frozen=True)
@@ -174,6 +176,8 @@ class _CallPlanner:
             self._add_defaults()
         if rule.max_rank is not None:
             _check_rank(ctx, call, rule, self.bound.get(signature[0]))
+        if rule.input_ranks and self.args is rule.args:
+            _check_input_ranks(ctx, call, rule)
         return plan
 
     def _chosen_api(self, infer) -> Api:
@@ -282,6 +286,8 @@ class _CallPlanner:
             if action.kind == "omit":
                 return self._remove(arg, name, None, reason=action.message)
             return self._remove(arg, name, action.code)
+        if spec.within is not None:
+            _check_within(arg, name, spec.within)
         made = self._from_call(arg, spec)
         if made is not None:
             return made
@@ -295,6 +301,11 @@ class _CallPlanner:
             return ArgDecision(to=spec.to, make_value=lambda old, env: one_minus(old))
         if spec.transform == "dtype":
             return self._dtype(arg, name, spec)
+        coerce = spec.coerce
+        if coerce is not None and computed_by(ctx, arg.value, coerce.modules):
+            ctx.report(arg, rule, coerce.code, name, argument=name, value=code_of(arg.value))
+            return ArgDecision(to=spec.to, first=spec.positional and arg.keyword is not None,
+                               make_value=lambda old, env: keep_parens(old, fill_template(coerce.template, strip_parens(old))))
         return ArgDecision(to=spec.to, first=spec.positional and arg.keyword is not None)
 
     def _from_call(self, arg: cst.Arg, spec: ArgSpec) -> ArgDecision | None:
@@ -340,6 +351,11 @@ class _CallPlanner:
         if target is None:
             self.ctx.report_kind(arg, self.rule, "dtype-unknown", name, value=code_of(arg.value))
             return ArgDecision(to=spec.to)
+        limit = spec.targets.get(target)  # what the target does with this dtype
+        if limit is not None and limit.kind == "refuse":
+            raise Refuse(arg, name, limit.code, argument=name, value=code_of(arg.value), target=target)
+        if limit is not None:
+            self.ctx.report(arg, self.rule, limit.code, name, argument=name, value=code_of(arg.value), target=target)
         self.result.replaced.append(arg.value)
         return ArgDecision(to=spec.to, make_value=lambda old, env: keep_parens(old, dotted(target, env.alias)))
 
@@ -416,6 +432,24 @@ def _repeatable(node: cst.BaseExpression) -> bool:
             for s in node.slice
         )
     return False
+
+
+def _check_within(arg: cst.Arg, name: str, interval: Interval):
+    """A number literal the target does not accept (eps outside (0, 1]): the call is left, with an error."""
+    number = number_literal(arg.value)
+    if number is not None and number not in interval:
+        raise Refuse(arg, name, interval.code, argument=name, value=code_of(arg.value), interval=interval.text)
+
+
+def _check_input_ranks(ctx: Context, call: cst.Call, rule: Rule):
+    """A layer whose target accepts only some input ranks (SyncBatchNorm: 2-D and 4-D): an error where
+    the code shows another rank, a warning where it shows none."""
+    rank = rank_where_built(ctx, call)
+    ranks = " and ".join(f"{r}-D" for r in rule.input_ranks)
+    if rank is None:
+        ctx.report(call, rule, rule.ranks_unknown, ranks=ranks)
+    elif rank not in rule.input_ranks:
+        raise Refuse(call, None, rule.ranks_refuse, rank=rank, ranks=ranks)
 
 
 def _check_rank(ctx: Context, call: cst.Call, rule: Rule, input_arg: cst.Arg | None):

@@ -59,7 +59,7 @@ class Context:
     def name_of(self, node: cst.CSTNode) -> str | None:
         """The qualified API name a node spells, if it names one unambiguously."""
         reference = self.references.get(node)
-        if reference is None or len(reference.candidates) > 1:
+        if reference is None or len(reference.candidates) > 1 or reference.members:
             return None
         return reference.name
 

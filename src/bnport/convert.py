@@ -17,13 +17,16 @@ import libcst as cst
 
 from bnport.analysis import analyse
 from bnport.applier import Applier
-from bnport.imports import plan_imports
+from bnport.computed import builtin_eval_calls
+from bnport.context import Context
+from bnport.imports import KeptImport, find_exports, plan_imports
 from bnport.index import build_index
 from bnport.marks import plan_markers, read_comments, settle
 from bnport.model import FileResult, Options
 from bnport.notebook import convert_notebook
 from bnport.positions import NEWLINE, Positions
 from bnport.printing import print_module
+from bnport.resolve import binding_name
 from bnport.rules import RuleSet
 
 
@@ -43,7 +46,7 @@ def convert_python(path: str, data: bytes, ruleset: RuleSet, options: Options = 
     if not ruleset.mentioned_in(data):
         return result
     try:
-        converted, edits, findings = _convert(data, ruleset, options)
+        converted, edits, findings = _convert(data, ruleset, options, path)
     except CannotParse as exc:
         result.status = "error"
         result.error = str(exc)
@@ -60,11 +63,15 @@ def convert_python(path: str, data: bytes, ruleset: RuleSet, options: Options = 
     return result
 
 
-def _convert(data: bytes, ruleset: RuleSet, options: Options):
+def _convert(data: bytes, ruleset: RuleSet, options: Options, path: str = ""):
     module, text, tree = parse(data)
-    index = build_index(module)
+    index = build_index(module, ruleset.star_names)
     positions = Positions(module, text, tree, index.parents)
     analysis = analyse(module, ruleset, index, positions)
+    exports = find_exports(module, path, index.strings, builtin_eval_calls(index, positions))
+    imports = plan_imports(module, index.all_scopes, analysis.replaced,
+                           [*analysis.plans, *analysis.replacements, *analysis.after], index.scopes, tree, exports, text)
+    _report_kept(imports.kept, analysis, ruleset, index, positions)
     shown = [entry for entry in analysis.reported if ruleset.shows(entry[0].code, entry[0].rule)]
     findings = settle([finding for finding, _, _ in shown], read_comments(text, tree), ruleset.codes,
                       lambda kind: ruleset.code_for(None, kind), options.unused_suppressions)
@@ -74,7 +81,6 @@ def _convert(data: bytes, ruleset: RuleSet, options: Options):
                            header, comments=options.comments, todo=options.todo_comments)
     if not (analysis.changes_anything or markers):
         return data, [], findings
-    imports = plan_imports(module, index.all_scopes, analysis.replaced)
     applier = Applier(analysis, imports, positions, index.parents, markers)
     code, fresh = print_module(module, module.visit(applier), text, positions)
     try:
@@ -84,6 +90,25 @@ def _convert(data: bytes, ruleset: RuleSet, options: Options):
     except Exception as exc:  # the edit itself produced something invalid: never write it
         raise CannotParse(f"1:1: internal error: the converted code does not parse ({exc}); file left untouched") from None
     return code.encode(module.encoding), sorted(applier.edits, key=lambda e: (e.line, e.column)), findings
+
+
+def _report_kept(kept: list[KeptImport], analysis, ruleset: RuleSet, index, positions) -> None:
+    """Imports the edit left unused that stay: a finding at each (importers of a converted class
+    still get the source framework's; a string eval may run reads the name)."""
+    if not kept:
+        return
+    ctx = Context(ruleset, {}, index, positions)
+    for entry in kept:
+        node, name = entry.assignment.node, entry.assignment.name
+        if entry.reason == "eval":
+            ctx.report_kind(node, None, "eval-import", name=name, reason=entry.detail)
+            continue
+        source = binding_name(entry.assignment)
+        found = ruleset.by_source.get(source or "")
+        if found is not None and found[1].target is not None:
+            ctx.report_kind(node, found[0], "exported-import", name=name, where=entry.detail, source=source,
+                            target=found[1].target)
+    analysis.reported = sorted([*analysis.reported, *ctx.reported], key=lambda r: (r[0].line, r[0].column))
 
 
 def parse(data: bytes) -> tuple[cst.Module, str, ast.Module]:

@@ -66,6 +66,22 @@ def literal_key(node: cst.BaseExpression) -> str:
     return code_of(strip_parens(node))
 
 
+def number_literal(node: cst.BaseExpression) -> Decimal | None:
+    """The value of a number literal (`1e-5`, `-0.5`, `(1)`), exactly; None for anything else."""
+    value = strip_parens(node)
+    sign = 1
+    if isinstance(value, cst.UnaryOperation) and isinstance(value.operator, (cst.Minus, cst.Plus)):
+        sign = -1 if isinstance(value.operator, cst.Minus) else 1
+        value = strip_parens(value.expression)
+    if not isinstance(value, (cst.Float, cst.Integer)):
+        return None
+    text = value.value.replace("_", "")
+    try:
+        return sign * (Decimal(int(text, 0)) if isinstance(value, cst.Integer) else Decimal(text))
+    except (InvalidOperation, ValueError):
+        return None
+
+
 def fold_one_minus(value: cst.BaseExpression) -> str | None:
     """``1 - value`` as exact decimal text when value is a plain number (0.1 -> 0.9), else None."""
     value = strip_parens(value)

@@ -2,7 +2,10 @@
 the module reaches ``mindspore``.
 
 An import is removed only if the edit made it unused: it had references and every one of them
-lies inside a node the edit replaces. Imports the user already left unused are not ours to touch.
+lies inside a node the edit replaces. Imports the user already left unused are not ours to touch,
+nor are imports something out of the parser's sight may still need: a name in ``__all__`` or any
+import of a package's ``__init__.py`` (importers take it from here), a name a string reads when
+the module evaluates strings (yolov5's ``eval("nn.Upsample")``).
 
 A new ``import mindspore`` goes where isort (ruff's I001, default settings) would put it: into
 the first group of third-party imports, in sorted position (``import x`` lines before
@@ -11,20 +14,36 @@ is not sorted to begin with it goes after the group's last third-party import, o
 of the torch import line the edit removed from that group. Without third-party imports it starts
 a section of its own after the standard-library ones (before local imports); without any
 imports, after the docstring. Notebook cells are separate import blocks.
+
+The alias converted code uses for mindspore must mean mindspore wherever code is written: a
+parameter called ``mindspore`` or a local ``ms`` around an edit makes bnport import it under a
+free name (``import mindspore as mindspore_``).
 """
 
 from __future__ import annotations
 
+import ast
 import re
 import sys
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from pathlib import PurePath
 
 import libcst as cst
 
-from bnport.index import ImportAssignment, Scope
+from bnport.expressions import code_of
+from bnport.index import ClassScope, ComprehensionScope, ImportAssignment, Scope
 from bnport.notebook import CELL_MARKER
 from bnport.resolve import dotted_name
+
+
+@dataclass
+class KeptImport:
+    """An import the edit left unused that stays, because something out of the parser's sight needs it."""
+
+    assignment: ImportAssignment
+    reason: str  # "eval": a string eval may run names it; "exported": importers may take it from here
+    detail: str  # the string (eval), or where the module exports it (`__all__`, a package's __init__.py)
 
 
 @dataclass
@@ -33,32 +52,173 @@ class ImportPlan:
     removals: dict[cst.CSTNode, set[str]]
     mindspore_alias: str  # how converted code spells the mindspore module
     add_mindspore: bool  # no usable `import mindspore [as x]` yet
+    kept: list[KeptImport] = field(default_factory=list)
 
 
-def plan_imports(module: cst.Module, scopes: list[Scope], replaced: list[cst.CSTNode]) -> ImportPlan:
+@dataclass
+class Exports:
+    """What the module shows beyond its code: names importers may take from it, strings eval may run."""
+
+    package: bool = False  # an __init__.py: every import in it may be re-exported
+    names: frozenset[str] = frozenset()  # listed in __all__
+    evaluated: tuple[tuple[cst.SimpleString, str], ...] = ()  # (string, text) that eval may run
+    opaque: str | None = None  # an eval of text out of sight (`eval(m)`, line 14): it may read any name
+
+
+def plan_imports(module: cst.Module, scopes: list[Scope], replaced: list[cst.CSTNode], sites=(),
+                 scope_of: dict | None = None, tree: ast.Module | None = None, exports: Exports | None = None,
+                 text: str | None = None) -> ImportPlan:
+    """`sites`: the nodes the edit writes converted code into (the mindspore alias must mean mindspore there)."""
+    exports = exports or Exports()
     replaced_ids = {id(node) for root in replaced for node in _walk(root)}
     removals: dict[cst.CSTNode, set[str]] = defaultdict(set)
+    kept: list[KeptImport] = []
     for scope in scopes:
         for assignment in scope.assignments:
             if not isinstance(assignment, ImportAssignment):
                 continue
             references = assignment.references
             if references and all(id(ref.node) in replaced_ids for ref in references):
-                removals[assignment.node].add(assignment.name)
-    alias = _mindspore_alias(module)
-    return ImportPlan(dict(removals), alias or "mindspore", alias is None)
+                reason = _needed_elsewhere(assignment, scope, exports)
+                if reason is not None:
+                    kept.append(KeptImport(assignment, *reason))
+                else:
+                    removals[assignment.node].add(assignment.name)
+    alias, add = _mindspore_alias(module, sites, scope_of or {}, tree, text)
+    return ImportPlan(dict(removals), alias, add, kept)
 
 
-def _mindspore_alias(module: cst.Module) -> str | None:
-    for statement in module.body:
-        if not isinstance(statement, cst.SimpleStatementLine):
-            continue
-        for small in statement.body:
-            if isinstance(small, cst.Import):
-                for alias in small.names:
-                    if dotted_name(alias.name) == "mindspore":
-                        return alias.asname.name.value if alias.asname else "mindspore"
+def _needed_elsewhere(assignment: ImportAssignment, scope: Scope, exports: Exports) -> tuple[str, str] | None:
+    if exports.opaque is not None:
+        return "eval", f"{exports.opaque} runs text out of bnport's sight, which may read it"
+    head = assignment.name.split(".")[0]
+    for string, text in exports.evaluated:
+        if head in _names_read(text):
+            return "eval", f"{code_of(string)} reads it when eval runs it"
+    if scope.parent is None:  # only the module's own names can be imported from it
+        if assignment.name in exports.names:
+            return "exported", "it is listed in __all__"
+        if exports.package:
+            return "exported", "this is a package's __init__.py"
     return None
+
+
+def _names_read(text: str) -> set[str]:
+    """The names an expression in a string reads when eval runs it (none if it is not an expression)."""
+    if len(text) > 300:
+        return set()
+    try:
+        tree = ast.parse(text.strip(), mode="eval")
+    except (SyntaxError, ValueError):
+        return set()
+    return {node.id for node in ast.walk(tree) if isinstance(node, ast.Name)}
+
+
+def find_exports(module: cst.Module, path: str, strings: list[cst.SimpleString], evals: list[ast.Call]) -> Exports:
+    """`evals`: the module's calls of the builtin eval. One whose text is not a literal (`eval(m)`) may
+    run anything (yolov5 reads the strings from yaml files), so every import stays."""
+    names: set[str] = set()
+    for statement in module.body:
+        if isinstance(statement, cst.SimpleStatementLine):
+            for small in statement.body:
+                names.update(_all_names(small))
+    evaluated, opaque = (), None
+    if evals:
+        evaluated = tuple((s, text) for s in strings if (text := _string_text(s)) is not None)
+        hidden = [call for call in evals if not (call.args and isinstance(call.args[0], ast.Constant))]
+        if hidden:
+            opaque = f"{ast.unparse(hidden[0])} (line {hidden[0].lineno})"
+    return Exports(PurePath(path).name in ("__init__.py", "__init__.pyi"), frozenset(names), evaluated, opaque)
+
+
+def _all_names(small: cst.BaseSmallStatement) -> list[str]:
+    """Strings in `__all__ = [...]`, `__all__ += [...]`, `__all__.extend([...])`, `__all__.append(...)`."""
+    value = None
+    if ((isinstance(small, cst.Assign) and any(_is_all(t.target) for t in small.targets))
+            or (isinstance(small, (cst.AugAssign, cst.AnnAssign)) and _is_all(small.target))):
+        value = small.value
+    elif (isinstance(small, cst.Expr) and isinstance(small.value, cst.Call) and isinstance(small.value.func, cst.Attribute)
+          and _is_all(small.value.func.value) and small.value.func.attr.value in ("extend", "append") and small.value.args):
+        value = small.value.args[0].value
+    if value is None:
+        return []
+    elements = value.elements if isinstance(value, (cst.List, cst.Tuple, cst.Set)) else [value]
+    found = []
+    for element in elements:
+        text = _string_text(element.value if isinstance(element, cst.BaseElement) else element)
+        if text is not None:
+            found.append(text)
+    return found
+
+
+def _is_all(node) -> bool:
+    return isinstance(node, cst.Name) and node.value == "__all__"
+
+
+def _string_text(node) -> str | None:
+    if not isinstance(node, cst.SimpleString):
+        return None
+    try:
+        value = ast.literal_eval(node.value)
+    except (ValueError, SyntaxError):
+        return None
+    return value if isinstance(value, str) else None
+
+
+def _mindspore_alias(module: cst.Module, sites, scope_of: dict, tree: ast.Module | None, text: str | None) -> tuple[str, bool]:
+    """The name converted code calls mindspore by: the module's own `import mindspore [as x]`, else
+    `mindspore`, else `mindspore_`, `mindspore_2`, ...: the first that nothing else is bound to in
+    any scope around an edit (a parameter called mindspore, a local `ms`), so it means the module there."""
+    existing = []
+    for statement in module.body:
+        if isinstance(statement, cst.SimpleStatementLine):
+            for small in statement.body:
+                if isinstance(small, cst.Import):
+                    existing += [alias.asname.name.value if alias.asname else "mindspore"
+                                 for alias in small.names if dotted_name(alias.name) == "mindspore"]
+    if not existing and text is not None and "mindspore" not in text:
+        return "mindspore", True  # nothing in the module can be called mindspore
+    taken = _names_around(sites, scope_of, tree) if sites else set()
+    for name in existing:
+        if name not in taken:
+            return name, False
+    for name in ("mindspore", "mindspore_", *(f"mindspore_{n}" for n in range(2, 100))):
+        if name not in taken and name not in existing:
+            return name, True
+    raise AssertionError("no free name for mindspore")
+
+
+def _names_around(sites, scope_of: dict, tree: ast.Module | None) -> set[str]:
+    """Every name bound in a scope that encloses one of the sites (a class body only where it is the
+    innermost scope; the module's own `import mindspore [as x]` aside), plus the names the scopes do
+    not record, wherever they are bound: walrus targets (inside a comprehension they bind in the
+    enclosing scope) and match captures."""
+    taken: set[str] = set()
+    seen: set[int] = set()
+    for site in sites:
+        scope, innermost = scope_of.get(site), True
+        while scope is not None:
+            if id(scope) not in seen and (innermost or not isinstance(scope, ClassScope)):
+                seen.add(id(scope))
+                taken.update(a.name for a in scope.assignments if not _imports_mindspore(a))
+            innermost = innermost and isinstance(scope, ComprehensionScope)
+            scope = scope.parent
+    for node in ast.walk(tree) if tree is not None else ():
+        if isinstance(node, ast.NamedExpr) and isinstance(node.target, ast.Name):
+            taken.add(node.target.id)
+        elif isinstance(node, (ast.MatchAs, ast.MatchStar)) and node.name:
+            taken.add(node.name)
+        elif isinstance(node, ast.MatchMapping) and node.rest:
+            taken.add(node.rest)
+    return taken
+
+
+def _imports_mindspore(assignment) -> bool:
+    """`import mindspore [as x]` at module level: the binding bnport reuses, not one in its way."""
+    node = assignment.node
+    return (isinstance(assignment, ImportAssignment) and assignment.scope.parent is None and isinstance(node, cst.Import)
+            and any(dotted_name(alias.name) == "mindspore" and bound_name(alias, False) == assignment.name
+                    for alias in node.names))
 
 
 def bound_name(alias: cst.ImportAlias, from_import: bool) -> str:
@@ -69,8 +229,9 @@ def bound_name(alias: cst.ImportAlias, from_import: bool) -> str:
     return name if from_import else name.split(".")[0]
 
 
-def mindspore_import() -> cst.Import:
-    return cst.Import(names=[cst.ImportAlias(name=cst.Name("mindspore"))])
+def mindspore_import(alias: str = "mindspore") -> cst.Import:
+    asname = None if alias == "mindspore" else cst.AsName(name=cst.Name(alias))
+    return cst.Import(names=[cst.ImportAlias(name=cst.Name("mindspore"), asname=asname)])
 
 
 def insertion_index(body: list[cst.BaseStatement]) -> int:
@@ -93,8 +254,8 @@ _FUTURE, _STDLIB, _THIRD_PARTY, _LOCAL = range(4)
 
 
 def place_mindspore(body: list[cst.BaseStatement], placeholder: cst.Import | None = None,
-                    replaced: cst.SimpleStatementLine | None = None, markers: frozenset[str] = frozenset()
-                    ) -> tuple[list[cst.BaseStatement], list[cst.EmptyLine]]:
+                    replaced: cst.SimpleStatementLine | None = None, markers: frozenset[str] = frozenset(),
+                    alias: str = "mindspore") -> tuple[list[cst.BaseStatement], list[cst.EmptyLine]]:
     """The module's statements with an ``import mindspore`` line where isort would put it, and
     lines left over for the footer.
 
@@ -124,7 +285,7 @@ def place_mindspore(body: list[cst.BaseStatement], placeholder: cst.Import | Non
         else:
             spare = carried
     index, mode = _target(body)
-    statement = cst.SimpleStatementLine(body=[mindspore_import()])
+    statement = cst.SimpleStatementLine(body=[mindspore_import(alias)])
     after = body[index] if index < len(body) else None
     before = body[index - 1] if index > 0 else None
     if after is not None and (mode == "first" or mode == "section" and _key(before) is None):

@@ -11,7 +11,7 @@ cheaper than ScopeProvider plus ParentNodeProvider, which is most of what a conv
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 
 import libcst as cst
 
@@ -154,8 +154,10 @@ class Index:
     self_attributes: list[cst.Attribute]  # every `self.<name>`
 
 
-def build_index(module: cst.Module) -> Index:
-    indexer = _Indexer(module)
+def build_index(module: cst.Module, star_names: Callable[[str], Iterable[str]] | None = None) -> Index:
+    """`star_names(module)`: the names `from <module> import *` binds that the caller cares about
+    (Python binds the module's public names; only the caller's data knows which they are)."""
+    indexer = _Indexer(module, star_names)
     indexer.visit(module, None, False)
     indexer.resolve_accesses()
     return Index(indexer.parents, indexer.scope_of, indexer.all_scopes, indexer.strings, indexer.self_attributes)
@@ -180,7 +182,8 @@ def dotted_names(node: cst.BaseExpression) -> Iterator[tuple[str, cst.BaseExpres
 
 
 class _Indexer:
-    def __init__(self, module: cst.Module):
+    def __init__(self, module: cst.Module, star_names: Callable[[str], Iterable[str]] | None = None):
+        self.star_names = star_names
         self.parents: dict[cst.CSTNode, cst.CSTNode] = {}
         self.scope_of: dict[cst.CSTNode, Scope] = {}
         self.scope: Scope = ModuleScope(None, module)
@@ -284,6 +287,10 @@ class _Indexer:
                 bound = alias.asname.name if alias.asname is not None else alias.name
                 for name, _ in dotted_names(bound):
                     self.scope.record(name, node, ImportAssignment)
+        elif self.star_names is not None and not node.relative and node.module is not None:
+            # `from m import *` binds m's public names here, like an import of each of them.
+            for name in self.star_names(next(dotted_names(node.module))[0]):
+                self.scope.record(name, node, ImportAssignment)
         self.scope.count += 1
 
     def declaration(self, node: cst.Global | cst.Nonlocal, store) -> None:

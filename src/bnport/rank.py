@@ -33,6 +33,17 @@ def visible_rank(ctx: Context, call: cst.Call, value: cst.BaseExpression) -> int
     return None
 
 
+def rank_where_built(ctx: Context, call: cst.Call) -> int | None:
+    """What the code shows, where a layer is built, of the rank of the input it will get: inside a 3-D
+    class (its name or a base ends in ``3d``) it gets 5-D input."""
+    _, klass = _enclosing(ctx, call)
+    if klass is not None:
+        names = [klass.name.value] + [code_of(base.value) for base in klass.bases]
+        if any(name.lower().endswith("3d") for name in names):
+            return 5
+    return None
+
+
 def _enclosing(ctx: Context, node: cst.CSTNode):
     function = klass = None
     while node is not None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 import tomllib
 from dataclasses import dataclass, field, replace
+from decimal import Decimal, InvalidOperation
 from functools import cache
 from pathlib import Path
 
@@ -21,6 +22,7 @@ ENGINE_KINDS = (
     "unknown-argument", "positional-unbound", "template-repeat", "template-missing", "dtype-unknown",
     "initializer", "tensor-api", "mixed-guard", "state-key", "state-key-report", "unused-suppression",
     "open-marker", "default-removed", "boundary", "layer-escape", "maybe-layer", "name-lookup", "method-value", "name-test",
+    "computed-name", "eval-string", "eval-import", "exported-import", "eval-compare",
 )
 SAFETIES = ("exact", "approximate", "report-only")
 TRANSFORMS = ("one_minus", "dtype")
@@ -96,6 +98,36 @@ class ArgSpec:
     default: str | None = None  # written as `to=default` when the call does not pass the argument
     positional: bool = False  # the target takes it only by position: written first, without keyword
     calls: dict[str, CallTemplate] = field(default_factory=dict)  # qualified callee -> template
+    # What the target does with a converted value (the MindSpore dtype written): "refuse" or "warn" -> code
+    targets: dict[str, ValueAction] = field(default_factory=dict)
+    within: Interval | None = None  # the numbers the target accepts; a literal outside is refused
+    coerce: Coerce | None = None  # values visibly of a type the target rejects, rewritten through a template
+
+
+@dataclass(frozen=True)
+class Interval:
+    """An interval such as `(0, 1]`, and the code of the error raised for a literal outside it."""
+
+    low: Decimal
+    high: Decimal
+    low_open: bool
+    high_open: bool
+    text: str
+    code: str
+
+    def __contains__(self, number: Decimal) -> bool:
+        above = number > self.low if self.low_open else number >= self.low
+        below = number < self.high if self.high_open else number <= self.high
+        return above and below
+
+
+@dataclass(frozen=True)
+class Coerce:
+    """A value visibly computed by one of `modules` (a numpy integer) is written through `template`."""
+
+    modules: tuple[str, ...]
+    template: str  # {value}
+    code: str  # the finding raised with the rewrite
 
 
 @dataclass(frozen=True)
@@ -201,6 +233,11 @@ class Rule:
     subclass: str | None = None  # code for `class X(<source>)`; {methods} = the methods it defines
     max_rank: int | None = None  # inputs above this rank are not accepted by the target
     rank_message: str | None = None  # code
+    # the input ranks the target layer accepts (a layer is built here and applied elsewhere): where the
+    # code shows another rank, ranks_refuse (error, the call left); where it shows none, ranks_unknown
+    input_ranks: tuple[int, ...] = ()
+    ranks_refuse: str | None = None
+    ranks_unknown: str | None = None
     variants: dict[str, Api] = field(default_factory=dict)  # targets chosen per call (by rank, by a value)
     infer: Infer | None = None
     together: tuple[Together, ...] = ()
@@ -234,6 +271,7 @@ class RuleSet:
     directory: Path | None = None  # where it was loaded from; workers load the same rules
     partials: frozenset[str] = frozenset()  # callables whose first argument is a class (functools.partial)
     initializers: dict[str, Initializer] = field(default_factory=dict)  # torch init function -> MindSpore form
+    star_exports: dict[str, tuple[str, ...]] = field(default_factory=dict)  # module -> submodules its star import binds
     selection: tuple = ((), ())  # (select, ignore) it was narrowed with; workers narrow the same way
     codes: dict[str, Code] = field(default_factory=dict)  # every finding code, by id
     common: dict[str, str] = field(default_factory=dict)  # engine kind -> its framework-neutral code
@@ -254,9 +292,21 @@ class RuleSet:
         prefixes = {n.rsplit(".", i)[0] for n in names for i in range(n.count(".") + 1)}
         object.__setattr__(self, "_wanted", frozenset(names))
         object.__setattr__(self, "_prefixes", frozenset(prefixes))
+        star: dict[str, list[str]] = {}
+        for name in sorted(set(names)):
+            module, _, leaf = name.rpartition(".")
+            if module and not leaf.startswith("_"):
+                star.setdefault(module, []).append(leaf)
+        object.__setattr__(self, "_star", {module: tuple(leaves) for module, leaves in star.items()})
 
     def wanted(self, name: str) -> bool:
         return name in self._wanted
+
+    def star_names(self, module: str) -> tuple[str, ...]:
+        """The wanted names `from <module> import *` binds: those directly under it, without a leading
+        underscore (torch.nn, torch and keras.layers export them), and the submodules the rule data
+        lists under [star_imports] (`from torch.nn import *` binds functional; `from torch import *` not nn)."""
+        return self._star.get(module, ()) + self.star_exports.get(module, ())
 
     def relevant(self, name: str) -> bool:
         """Could a name under this import binding be wanted (torch, torch.nn, functools, ...)?"""
@@ -296,6 +346,7 @@ def load_rules(directory: Path | None = None) -> RuleSet:
     rules: list[Rule] = []
     dtypes: dict[str, str] = {}
     partials: set[str] = set()
+    star_exports: dict[str, tuple[str, ...]] = {}
     initializers: dict[str, Initializer] = {}
     codes: dict[str, Code] = {}
     tensor_same: set[str] = set()
@@ -308,6 +359,7 @@ def load_rules(directory: Path | None = None) -> RuleSet:
         rules.extend(loaded.rules)
         dtypes.update(loaded.dtypes)
         partials.update(loaded.partials)
+        star_exports.update(loaded.star_exports)
         initializers.update(loaded.initializers)
         tensor_same |= loaded.tensor_same
         for code in loaded.codes.values():
@@ -332,7 +384,7 @@ def load_rules(directory: Path | None = None) -> RuleSet:
             if code not in codes:
                 raise RuleError(f"{rule.file}: {rule.id}: unknown finding code {code!r} (define it under [codes])")
     result = _ruleset(tuple(rules), dtypes, directory, frozenset(partials), initializers, codes, common,
-                      tuple(checkpoint_layers))
+                      tuple(checkpoint_layers), star_exports)
     object.__setattr__(result, "tensor_same", frozenset(tensor_same))
     return result
 
@@ -347,10 +399,12 @@ def _referenced_codes(rule: Rule):
                 yield action.code
         if spec.otherwise is not None:
             yield spec.otherwise.code
+        yield from (action.code for action in spec.targets.values())
+        yield from (c.code for c in (spec.within, spec.coerce) if c is not None)
     for spec in rule.attributes.values():
         yield from (c for c in (spec.report, spec.note, spec.none_check, *spec.refuse.values()) if c)
     yield from rule.members.values()
-    yield from (c for c in (rule.subclass, rule.rank_message, rule.reference_report) if c)
+    yield from (c for c in (rule.subclass, rule.rank_message, rule.reference_report, rule.ranks_refuse, rule.ranks_unknown) if c)
     if rule.type_test is not None:
         yield rule.type_test[1]
     if rule.infer is not None:
@@ -367,14 +421,14 @@ def load_selected(directory: Path | None, select: tuple[str, ...] = (), ignore: 
     kept = tuple(r for r in ruleset.rules
                  if (not select or any(r.id.startswith(c) for c in select)) and not any(r.id.startswith(c) for c in ignore))
     result = _ruleset(kept, ruleset.dtypes, ruleset.directory, ruleset.partials, ruleset.initializers,
-                      ruleset.codes, ruleset.common, ruleset.checkpoint_layers)
+                      ruleset.codes, ruleset.common, ruleset.checkpoint_layers, ruleset.star_exports)
     object.__setattr__(result, "selection", (select, ignore))
     object.__setattr__(result, "tensor_same", ruleset.tensor_same)
     return result
 
 
 def _ruleset(rules: tuple[Rule, ...], dtypes, directory, partials, initializers, codes, common,
-             checkpoint_layers=()) -> RuleSet:
+             checkpoint_layers=(), star_exports=None) -> RuleSet:
     by_source: dict[str, tuple[Rule, Api]] = {}
     for rule in rules:
         for api in rule.apis:
@@ -382,9 +436,13 @@ def _ruleset(rules: tuple[Rule, ...], dtypes, directory, partials, initializers,
                 if source in by_source:
                     raise RuleError(f"{rule.file}: {rule.id}.apis: {source} is mapped twice")
                 by_source[source] = (rule, api)
-    tokens = tuple(sorted({s.rsplit(".", 1)[-1].encode() for s in by_source}))
+    # A name computed from digits spells the part before the first digit, then a field:
+    # f"BatchNorm{dim}d", "BatchNorm{}d".format(dim), "BatchNorm%dd" % dim.
+    leaves = {s.rsplit(".", 1)[-1] for s in by_source}
+    computed = {re.split("[0-9]", leaf, maxsplit=1)[0] + field for leaf in leaves if re.search("[0-9]", leaf) for field in "{%"}
+    tokens = tuple(sorted(name.encode() for name in leaves | computed))
     return RuleSet(rules, by_source, dtypes, tokens, directory, partials, initializers, codes=codes, common=common,
-                   checkpoint_layers=checkpoint_layers)
+                   checkpoint_layers=checkpoint_layers, star_exports=star_exports or {})
 
 
 @dataclass
@@ -396,6 +454,7 @@ class _FileRules:
     codes: dict[str, Code]
     tensor_same: frozenset[str] = frozenset()
     checkpoint_layers: list[CheckpointLayer] = field(default_factory=list)
+    star_exports: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
 
 def _load_file(path: Path) -> _FileRules:
@@ -406,7 +465,7 @@ def _load_file(path: Path) -> _FileRules:
         raise RuleError(f"{name}: (file): {exc}") from None
     check = _Checker(name)
     check.keys(data, "(top level)", {"signatures", "dtypes", "rule", "partials", "initializers", "prefixes", "value_sets",
-                                     "codes", "target", "checkpoint_layers"})
+                                     "codes", "target", "checkpoint_layers", "star_imports"})
     codes = {key: _load_code(check, key, value) for key, value in check.table(data.get("codes", {}), "codes").items()}
     kinds = {code.kind: code.id for code in codes.values() if code.kind is not None}
     check.prefixes = {
@@ -443,6 +502,10 @@ def _load_file(path: Path) -> _FileRules:
         frozenset(check.str_list(target.get("tensor_same", []), "target.tensor_same")),
         [_load_checkpoint_layer(check, raw, f"checkpoint_layers[{i}]")
          for i, raw in enumerate(check.list(data.get("checkpoint_layers", []), "checkpoint_layers"))],
+        {
+            key: tuple(check.str_list(value, f"star_imports.{key}"))
+            for key, value in check.table(data.get("star_imports", {}), "star_imports").items()
+        },
     )
 
 
@@ -527,7 +590,8 @@ def _load_rule(check: _Checker, raw: object, index: int, signatures: dict) -> Ru
         where,
         {"id", "title", "safety", "why", "source_signature", "apis", "args", "report", "examples",
          "kind", "attributes", "members", "subclass", "max_rank", "rank_message", "report_severity",
-         "variants", "infer", "together", "call_signature", "call_args", "reference_report", "approximate", "type_test"},
+         "variants", "infer", "together", "call_signature", "call_args", "reference_report", "approximate", "type_test",
+         "input_ranks", "ranks_refuse", "ranks_unknown"},
         required={"id", "title", "safety", "why", "source_signature", "apis"},
     )
     rule_id = check.string(raw["id"], f"{where}.id")
@@ -586,6 +650,10 @@ def _load_rule(check: _Checker, raw: object, index: int, signatures: dict) -> Ru
     max_rank = raw.get("max_rank")
     if max_rank is not None and (not isinstance(max_rank, int) or "rank_message" not in raw):
         check.fail(f"{where}.max_rank", "expected an integer, with a rank_message")
+    input_ranks = tuple(raw.get("input_ranks", ()))
+    if not all(isinstance(r, int) and not isinstance(r, bool) for r in input_ranks) or (
+            bool(input_ranks) != ("ranks_refuse" in raw and "ranks_unknown" in raw)):
+        check.fail(f"{where}.input_ranks", "expected a list of integers, with ranks_refuse and ranks_unknown")
     together = []
     for i, entry in enumerate(check.list(raw.get("together", []), f"{where}.together")):
         key = f"{where}.together[{i}]"
@@ -637,6 +705,9 @@ def _load_rule(check: _Checker, raw: object, index: int, signatures: dict) -> Ru
         reference_report=raw.get("reference_report") and check.code(raw["reference_report"], f"{where}.reference_report"),
         type_test=_load_type_test(check, raw.get("type_test"), f"{where}.type_test"),
         approximate=raw.get("approximate") and check.string(raw["approximate"], f"{where}.approximate").strip(),
+        input_ranks=input_ranks,
+        ranks_refuse=raw.get("ranks_refuse") and check.code(raw["ranks_refuse"], f"{where}.ranks_refuse"),
+        ranks_unknown=raw.get("ranks_unknown") and check.code(raw["ranks_unknown"], f"{where}.ranks_unknown"),
     )
 
 
@@ -750,7 +821,8 @@ def _load_attribute(check: _Checker, spec: object, where: str) -> AttrSpec:
 
 def _load_arg(check: _Checker, spec: object, where: str) -> ArgSpec:
     spec = check.table(spec, where)
-    check.keys(spec, where, {"to", "transform", "drop", "values", "otherwise", "default", "positional", "values_from"})
+    check.keys(spec, where, {"to", "transform", "drop", "values", "otherwise", "default", "positional", "values_from",
+                             "targets", "within", "coerce"})
     if "default" in spec and "to" not in spec:
         check.fail(f"{where}.default", "a default is written under the 'to' name, so 'to' is required")
     if ("to" in spec) + ("drop" in spec) + ("otherwise" in spec) == 0:
@@ -791,6 +863,25 @@ def _load_arg(check: _Checker, spec: object, where: str) -> ArgSpec:
         if "{value}" not in template:
             check.fail(f"{key}.template", "must contain {value}")
         otherwise = TemplateAction(check.string(raw.get("to", to), f"{key}.to"), template, check.code(raw["code"], f"{key}.code"))
+    targets = {}
+    for value, action in check.table(spec.get("targets", {}), f"{where}.targets").items():
+        key = f"{where}.targets.{value}"
+        action = check.table(action, key)
+        check.keys(action, key, {"refuse", "warn"})
+        if len(action) != 1:
+            check.fail(key, "needs exactly one of 'refuse' or 'warn'")
+        [(kind, code)] = action.items()
+        targets[value] = ValueAction(kind, code=check.code(code, f"{key}.{kind}"))
+    within = _load_interval(check, spec["within"], f"{where}.within") if "within" in spec else None
+    coerce = None
+    if "coerce" in spec:
+        key = f"{where}.coerce"
+        raw = check.table(spec["coerce"], key)
+        check.keys(raw, key, {"from", "template", "code"}, required={"from", "template", "code"})
+        template = check.string(raw["template"], f"{key}.template")
+        if "{value}" not in template:
+            check.fail(f"{key}.template", "must contain {value}")
+        coerce = Coerce(tuple(check.str_list(raw["from"], f"{key}.from")), template, check.code(raw["code"], f"{key}.code"))
     return ArgSpec(
         name=where.rsplit(".", 1)[-1],
         to=to,
@@ -801,7 +892,25 @@ def _load_arg(check: _Checker, spec: object, where: str) -> ArgSpec:
         default=spec.get("default") and check.string(spec["default"], f"{where}.default"),
         positional=check.boolean(spec.get("positional", False), f"{where}.positional"),
         calls=calls,
+        targets=targets,
+        within=within,
+        coerce=coerce,
     )
+
+
+_INTERVAL = re.compile(r"^([(\[])\s*([^,\s]+)\s*,\s*([^,\s]+)\s*([)\]])$")
+
+
+def _load_interval(check: _Checker, raw: object, where: str) -> Interval:
+    raw = check.table(raw, where)
+    check.keys(raw, where, {"interval", "refuse"}, required={"interval", "refuse"})
+    text = check.string(raw["interval"], f"{where}.interval")
+    match = _INTERVAL.match(text)
+    try:
+        low, high = Decimal(match.group(2)), Decimal(match.group(3))
+    except (AttributeError, InvalidOperation):
+        check.fail(f"{where}.interval", f"expected an interval such as '(0, 1]', got {text!r}")
+    return Interval(low, high, match.group(1) == "(", match.group(4) == ")", text, check.code(raw["refuse"], f"{where}.refuse"))
 
 
 def _load_call_template(check: _Checker, raw: object, where: str) -> CallTemplate:

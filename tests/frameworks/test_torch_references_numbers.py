@@ -110,6 +110,7 @@ FUNCTIONAL = {
     "weight_bias_none": ("F.batch_norm(x, rm, rv, None, None, training, 0.2)", (4, 3, 3, 3)),
     "weight_bias_absent_input_keyword": ("F.batch_norm(input=x, running_mean=rm, running_var=rv, training=training)", (8, 3)),
     "aten_order": ("torch.batch_norm(x, w, b, rm, rv, training, 0.2, 1e-3, False)", (4, 3, 5)),
+    "eps_int_one": ("F.batch_norm(x, rm, rv, w, b, training, 0.2, eps=1)", (4, 3, 3, 3)),  # MindSpore needs 1.0
 }
 
 
