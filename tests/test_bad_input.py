@@ -24,7 +24,9 @@ def run(*args):
 
 
 def files(root: Path) -> dict:
-    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file() and not p.is_symlink()}
+    """The tree's files, without bnport's cache of the project index (tests/test_project.py checks it)."""
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*"))
+            if p.is_file() and not p.is_symlink() and ".bnport_cache" not in p.parts}
 
 
 @pytest.fixture
@@ -166,8 +168,8 @@ def test_file_that_changes_between_read_and_write(tree, monkeypatch):
     edited = BN + b"# edited by someone else meanwhile\n"
     real_convert = convert.convert_file
 
-    def convert_then_edit(path, data, ruleset, options):
-        result = real_convert(path, data, ruleset, options)
+    def convert_then_edit(path, data, ruleset, options, project=None):
+        result = real_convert(path, data, ruleset, options, project)
         if path == str(racing):
             racing.write_bytes(edited)
         return result
@@ -190,7 +192,8 @@ def test_path_that_does_not_exist(tree):
 def test_no_temporary_files_are_left_behind(tree):
     (tree / "second.py").write_bytes(BN)
     run(tree)
-    assert sorted(p.name for p in tree.iterdir()) == ["good.py", "second.py"]
+    assert sorted(p.name for p in tree.iterdir()) == [".bnport_cache", "good.py", "second.py"]
+    assert sorted(p.name for p in (tree / ".bnport_cache").iterdir()) == [".gitignore", "project.json"]
 
 
 def test_converted_code_is_never_executed(tree):

@@ -31,7 +31,8 @@ def tree(tmp_path):
 
 
 def snapshot(root):
-    return {p: p.read_bytes() for p in root.rglob("*") if p.is_file()}
+    """The tree's files, without bnport's cache of the project index (tests/test_project.py checks it)."""
+    return {p: p.read_bytes() for p in root.rglob("*") if p.is_file() and ".bnport_cache" not in p.parts}
 
 
 def test_rewrite_in_place(tree):

@@ -75,7 +75,7 @@ def test_comments_false_writes_no_removal_comment(project):
 
 
 @pytest.mark.parametrize("table, message", [
-    ("colour = 'red'", "tool.bnport.colour: unknown key (allowed: comments, exclude, "),
+    ("colour = 'red'", "tool.bnport.colour: unknown key (allowed: cache-dir, comments, exclude, "),
     ("exlude = ['x']", "tool.bnport.exlude: unknown key; did you mean 'exclude'?"),
     ("extend_exclude = ['x']", "tool.bnport.extend_exclude: unknown key; did you mean 'extend-exclude'?"),
     ("select = ['TBN01']", "tool.bnport.select: 'TBN01' is not a rule id, finding code or prefix of one; did you mean 'TBN001'?"),

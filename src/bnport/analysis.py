@@ -18,7 +18,7 @@ import libcst as cst
 
 from bnport.calls import CallPlan, plan_call, plan_layer_call
 from bnport.classrefs import ClassFlow
-from bnport.computed import eval_comparisons, eval_strings, family_site
+from bnport.computed import eval_comparisons, eval_strings, family_site, string_value
 from bnport.context import Context
 from bnport.expressions import code_of
 from bnport.features import Shapes
@@ -28,6 +28,7 @@ from bnport.layers import Fact, Layer, LayerObjects
 from bnport.model import Finding
 from bnport.state_keys import state_dict_keys
 from bnport.positions import Positions
+from bnport.project.index import Export, ProjectIndex
 from bnport.resolve import Reference, find_references
 from bnport.rules import Api, Rule, RuleSet
 
@@ -68,16 +69,25 @@ class Analysis:
         return bool(self.edited)
 
 
-def analyse(module: cst.Module, ruleset: RuleSet, index: Index, positions: Positions) -> Analysis:
-    references = find_references(index.all_scopes, index.parents, ruleset.wanted, ruleset.relevant, index.scopes,
-                                 ruleset.star_names)
+def analyse(module: cst.Module, ruleset: RuleSet, index: Index, positions: Positions,
+            project: ProjectIndex | None = None, package: str | None = None) -> Analysis:
+    """`project`: what the project's modules export (names imported from them resolve through it);
+    `package`: the module's own package, for its relative imports."""
+    wanted, relevant, canonical = ruleset.wanted, ruleset.relevant, None
+    if project is not None:
+        canonical = project.canonical
+        wanted = lambda name: ruleset.wanted(name) or name in project.exports or name in project.registries  # noqa: E731
+        relevant = lambda name: ruleset.relevant(name) or project.relevant(name)  # noqa: E731
+    references = find_references(index.all_scopes, index.parents, wanted, relevant, index.scopes,
+                                 ruleset.star_names, package=package, canonical=canonical)
     ctx = Context(ruleset, references, index, positions)
-    return _Analyser(ctx).run(module)
+    return _Analyser(ctx, project).run(module)
 
 
 class _Analyser:
-    def __init__(self, ctx: Context):
+    def __init__(self, ctx: Context, project: ProjectIndex | None = None):
         self.ctx = ctx
+        self.project = project
         self.flow = ClassFlow(ctx)
         self.objects = LayerObjects(ctx, self.flow)
         self.uses = LayerUses(ctx, self.flow, self.objects)
@@ -96,6 +106,12 @@ class _Analyser:
                 self.site(reference, *entry)
             elif reference.members:
                 family_site(self, reference)
+            elif self.project is not None and reference.name in self.project.exports:
+                self.project_site(reference, self.project.exports[reference.name])
+            elif self.project is not None and reference.name in self.project.registries:
+                self.registry_site(reference)
+        if self.project is not None and self.project.config_types:
+            self.config_types()
         eval_strings(ctx)
         eval_comparisons(ctx, self.result.replacements)
         self.layer_objects()
@@ -165,6 +181,79 @@ class _Analyser:
             ctx.report_kind(node, rule, "function-value", name=code_of(node), target=api.target)
         else:
             self.class_reference(node, rule, api)
+
+    def project_site(self, reference: Reference, export: Export):
+        """A name another module of the project exports: an alias of a converted class, a subclass of
+        one, or a factory that builds one. The name stays (its module converts it); what is done
+        with it here is converted as for the class itself."""
+        ctx, node = self.ctx, reference.node
+        entry = ctx.ruleset.by_source.get(export.api)
+        if entry is None or len(reference.candidates) > 1:
+            return
+        rule, api = entry
+        layer = Layer(rule, api)
+        parent = ctx.parent(node)
+        called = isinstance(parent, cst.Call) and parent.func is node
+        if export.kind == "factory":
+            if called:
+                (self.objects.constructed if export.certain else self.objects.maybe_constructed)[parent] = layer
+            return
+        self.objects.layer_classes[id(node)] = layer
+        klass = self.base_of(node)
+        if klass is not None:
+            self.subclass(klass, node, rule, api, convert_init=not export.init)
+            return
+        self.tests.append(node)
+        if export.kind == "subclass" and export.init:
+            # Its own __init__ converts its arguments: calls through it only build layers.
+            flow = self.flow.follow(node, rule, 0)
+            for call, _ in [*flow.alias_calls, *flow.builds]:
+                self.objects.constructed.setdefault(call, layer)
+            for call in flow.foreign_calls:
+                self.objects.maybe_constructed.setdefault(call, layer)
+            for test in flow.tests:
+                self.objects.layer_classes.setdefault(id(test), layer)
+                self.tests.append(test)
+            return
+        self.follow_class(node, node, rule, api, export.offset, export.offset > 0)
+
+    def registry_site(self, reference: Reference):
+        """A registry of the project with BatchNorm classes among its keys (mmcv's MODELS): what it
+        builds (`R.build(cfg)`, `R.get(key)(...)`, `R[key](...)`) may be a converted layer."""
+        ctx, node = self.ctx, reference.node
+        parent = ctx.parent(node)
+        built = None
+        if isinstance(parent, cst.Attribute) and parent.value is node and isinstance(ctx.parent(parent), cst.Call):
+            call = ctx.parent(parent)
+            if parent.attr.value == "build":
+                built = call
+            elif parent.attr.value == "get":
+                outer = ctx.parent(call)
+                built = outer if isinstance(outer, cst.Call) and outer.func is call else None
+        elif isinstance(parent, cst.Subscript) and parent.value is node:
+            outer = ctx.parent(parent)
+            built = outer if isinstance(outer, cst.Call) and outer.func is parent else None
+        if built is not None:
+            keys = [e for e in self.project.config_types.values() if e is not None]
+            entry = ctx.ruleset.by_source.get(keys[0].api) if keys else None
+            if entry is not None:
+                self.objects.maybe_constructed.setdefault(built, Layer(*entry))
+
+    def config_types(self):
+        """`dict(type="BN", momentum=0.1)` where the project registers "BN" to a converted class (mmcv's
+        registries): the registry builds that class from the config's other keys, which are converted
+        as its arguments. A class with its own __init__ takes torch's arguments: nothing to convert."""
+        ctx = self.ctx
+        for string in ctx.index.strings:
+            text = string_value(string)
+            export = self.project.config_types.get(text) if text is not None else None
+            config = self.config_around(string) if export is not None else None
+            if config is None or (export.kind == "subclass" and export.init):
+                continue
+            entry = ctx.ruleset.by_source.get(export.api)
+            if entry is not None:
+                self.plan(config, *entry, layer=False, keep_func=True,
+                          keep=frozenset({id(a) for a in config.args if a.value is string}))
 
     def class_reference(self, node: cst.BaseExpression, rule: Rule, api: Api):
         start, offset, through_partial = node, 0, False
@@ -259,17 +348,19 @@ class _Analyser:
             return klass
         return None
 
-    def subclass(self, klass: cst.ClassDef, node, rule: Rule, api: Api):
+    def subclass(self, klass: cst.ClassDef, node, rule: Rule, api: Api, convert_init: bool = True):
+        """`class X(<converted class>)`: its self is a layer; `super().__init__` reaches the converted
+        class's arguments (unless `convert_init` is False: a project class whose own __init__ converts)."""
         ctx = self.ctx
         self.objects.subclasses[klass] = Layer(rule, api)
         self._torch_methods(klass, node, rule)
-        first = klass.bases[0].value is node
+        first = klass.bases[0].value is node and convert_init
         for statement in klass.body.body:
             if isinstance(statement, cst.FunctionDef) and statement.name.value == "__init__":
                 for call in _super_init_calls(statement):
                     if first:
                         self.plan(call, rule, api, layer=False, keep_func=True)
-                    elif len(call.args) > 1 or any(a.keyword or a.star for a in call.args):
+                    elif convert_init and (len(call.args) > 1 or any(a.keyword or a.star for a in call.args)):
                         # super() reaches another base first; what it passes on reaches the BatchNorm unconverted
                         ctx.report(call, rule, "TBN306", name=klass.name.value, base=code_of(klass.bases[0].value))
 

@@ -44,8 +44,11 @@ def main():
 @click.option("--extend-exclude", multiple=True, help="Another exclude glob (repeatable).")
 @click.option("--force-exclude", is_flag=True, help="Apply the excludes to paths named explicitly too (for pre-commit).")
 @click.option("--stdin-filename", default=None, help="With PATH '-': the file name stdin stands for (config, excludes, report).")
+@click.option("--no-cache", is_flag=True, help="Build the project index from scratch and write no cache.")
+@click.option("--cache-dir", type=click.Path(file_okay=False), default=None,
+              help="Where the project index is cached (default: .bnport_cache in the project root).")
 def rewrite(paths, target, show_diff, check, output_format, quiet, verbose, jobs, config_file, isolated,
-            select, ignore, show_statistics, extend_exclude, force_exclude, stdin_filename):
+            select, ignore, show_statistics, extend_exclude, force_exclude, stdin_filename, no_cache, cache_dir):
     """Rewrite BatchNorm code in PATHS (files or directories; '-' for stdin) to MindSpore, in place."""
     from bnport.config import ConfigError, check_rule_codes, resolve
     from bnport.model import Options
@@ -73,19 +76,20 @@ def rewrite(paths, target, show_diff, check, output_format, quiet, verbose, jobs
     options = Options(comments=config.comments, todo_comments=config.todo_comments, unused_suppressions=verbose)
     target = target or config.target
     mode = "diff" if show_diff else "check" if check else "write"
+    jobs = jobs or os.cpu_count() or 1
+    project = _project(where, ruleset, config, cache_dir, not no_cache, jobs)
     if stdin:
         sys.exit(_rewrite_stdin(stdin_filename or "-", mode, output_format, quiet, verbose, ruleset, config,
-                                options, force_exclude, target, show_statistics))
+                                options, force_exclude, target, show_statistics, project))
     if verbose and not quiet and output_format == "text":
         click.echo(config.describe(), err=True)
 
     from bnport.runner import run
 
-    jobs = jobs or os.cpu_count() or 1
     with _progress(enabled=output_format == "text" and not quiet) as (on_files, advance):
         results = run(list(paths), ruleset, write=mode == "write", want_diff=show_diff, jobs=jobs, config=config,
                       force_exclude=force_exclude, options=options, progress=advance, on_files=on_files,
-                      keep_text=output_format == "sarif")
+                      keep_text=output_format == "sarif", project=project)
     _report(results, mode, output_format, quiet, verbose, ruleset, target, show_diff, show_statistics=show_statistics)
     sys.exit(exit_code(results, mode))
 
@@ -117,8 +121,22 @@ def _report(results, mode, output_format, quiet, verbose, ruleset, target, show_
                    statistics=statistics(results, ruleset) if show_statistics else None, leftover=leftover)
 
 
+def _project(where: list[str], ruleset, config, cache_dir, use_cache: bool, jobs: int):
+    """The index of what the project's modules export, or None (stdin without a file name)."""
+    if not where:
+        return None
+    from bnport.project import load_project, project_root
+
+    root = project_root(where)
+    if root is None:  # no pyproject.toml or .git above: the directory given is the project
+        common = Path(os.path.commonpath([os.path.abspath(p) for p in where]))
+        root = common if common.is_dir() else common.parent
+    directory = Path(cache_dir) if cache_dir else (Path(config.cache_dir) if config.cache_dir else None)
+    return load_project(root, ruleset, config.src, directory, use_cache, jobs)
+
+
 def _rewrite_stdin(name, mode, output_format, quiet, verbose, ruleset, config, options, force_exclude, target,
-                   show_statistics=False) -> int:
+                   show_statistics=False, project=None) -> int:
     """Source on stdin; the rewritten source (or the diff) on stdout; the report on stderr."""
     from bnport.files import excluded_path
     from bnport.model import FileResult
@@ -131,10 +149,10 @@ def _rewrite_stdin(name, mode, output_format, quiet, verbose, ruleset, config, o
     try:
         if pattern is not None:
             result = FileResult(path=name, status="excluded", error=f"excluded by {pattern!r} (--force-exclude)", original=data)
-        elif ruleset.mentioned_in(data):
+        elif ruleset.mentioned_in(data) or (project is not None and project.mentioned_in(data)):
             from bnport.convert import convert_file
 
-            result = convert_file(name, data, ruleset, options)
+            result = convert_file(name, data, ruleset, options, project)
         else:
             result = FileResult(path=name, original=data)
     except Exception as exc:  # a bug in bnport must not lose the user's buffer

@@ -39,12 +39,15 @@ class Config:
     ignore: tuple[str, ...] = ()
     comments: bool = True  # write `# bnport: CODE removed ...` beside dropped arguments
     todo_comments: bool = True  # write `# bnport: CODE ...` above statements with a warning or an error
+    src: tuple[str, ...] = ("src", ".")  # source roots: module names of the project are relative to them
+    cache_dir: str | None = None  # where the project index is cached (default: <project root>/.bnport_cache)
 
     def describe(self) -> str:
         source = str(self.file) if self.file else "defaults (no [tool.bnport] found)"
         return (f"config: {source}; target={self.target}; select={list(self.select) or 'all'}; "
                 f"ignore={list(self.ignore)}; exclude={list(self.exclude)}; extend-exclude={list(self.extend_exclude)}; "
-                f"include={list(self.include)}; comments={self.comments}; todo-comments={self.todo_comments}")
+                f"include={list(self.include)}; comments={self.comments}; todo-comments={self.todo_comments}; "
+                f"src={list(self.src)}; cache-dir={self.cache_dir or '<project root>/.bnport_cache'}")
 
     def excluded(self, path: Path, is_dir: bool | None = None) -> str | None:
         """The pattern that excludes `path` (a file or directory), if any."""
@@ -60,7 +63,8 @@ class Config:
         return _matcher(self.include).match_file(_relative(path, self.root))
 
 
-_KEYS = {"target", "include", "exclude", "extend-exclude", "select", "ignore", "comments", "todo-comments"}
+_KEYS = {"target", "include", "exclude", "extend-exclude", "select", "ignore", "comments", "todo-comments", "src",
+         "cache-dir"}
 
 
 def find(paths: list[str]) -> Path | None:
@@ -111,6 +115,10 @@ def load(file: Path) -> Config:
             if not isinstance(value, bool):
                 raise ConfigError(f"{file}: {where}.{key}: expected true or false, got {value!r}")
             changes[name] = value
+        elif key == "cache-dir":
+            if not isinstance(value, str) or not value:
+                raise ConfigError(f"{file}: {where}.{key}: expected a directory name, got {value!r}")
+            changes[name] = str(file.resolve().parent / value)  # relative to the configuration file
         else:
             if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
                 raise ConfigError(f"{file}: {where}.{key}: expected a list of non-empty strings, got {value!r}")

@@ -27,6 +27,7 @@ from bnport.notebook import convert_notebook
 from bnport.positions import NEWLINE, Positions
 from bnport.printing import print_module
 from bnport.resolve import binding_name
+from bnport.project.index import ProjectIndex
 from bnport.rules import RuleSet
 
 
@@ -34,19 +35,22 @@ class CannotParse(Exception):
     """The message is `line:col: cannot parse: reason`."""
 
 
-def convert_file(path: str, data: bytes, ruleset: RuleSet, options: Options = Options()) -> FileResult:
+def convert_file(path: str, data: bytes, ruleset: RuleSet, options: Options = Options(),
+                 project: ProjectIndex | None = None) -> FileResult:
+    """`project`: what the other modules of the file's project export (whole-project analysis)."""
     if path.endswith(".ipynb"):
         return convert_notebook(path, data, ruleset, options,
-                                lambda name, source: convert_python(name, source, ruleset, options))
-    return convert_python(path, data, ruleset, options)
+                                lambda name, source: convert_python(name, source, ruleset, options, project))
+    return convert_python(path, data, ruleset, options, project)
 
 
-def convert_python(path: str, data: bytes, ruleset: RuleSet, options: Options = Options()) -> FileResult:
+def convert_python(path: str, data: bytes, ruleset: RuleSet, options: Options = Options(),
+                   project: ProjectIndex | None = None) -> FileResult:
     result = FileResult(path=path, original=data)
-    if not ruleset.mentioned_in(data):
+    if not (ruleset.mentioned_in(data) or (project is not None and project.mentioned_in(data))):
         return result
     try:
-        converted, edits, findings = _convert(data, ruleset, options, path)
+        converted, edits, findings = _convert(data, ruleset, options, path, project)
     except CannotParse as exc:
         result.status = "error"
         result.error = str(exc)
@@ -63,11 +67,11 @@ def convert_python(path: str, data: bytes, ruleset: RuleSet, options: Options = 
     return result
 
 
-def _convert(data: bytes, ruleset: RuleSet, options: Options, path: str = ""):
+def _convert(data: bytes, ruleset: RuleSet, options: Options, path: str = "", project: ProjectIndex | None = None):
     module, text, tree = parse(data)
     index = build_index(module, ruleset.star_names)
     positions = Positions(module, text, tree, index.parents)
-    analysis = analyse(module, ruleset, index, positions)
+    analysis = analyse(module, ruleset, index, positions, project, project.package_of(path) if project else None)
     exports = find_exports(module, path, index.strings, builtin_eval_calls(index, positions))
     imports = plan_imports(module, index.all_scopes, analysis.replaced,
                            [*analysis.plans, *analysis.replacements, *analysis.after], index.scopes, tree, exports, text)

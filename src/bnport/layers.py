@@ -145,6 +145,8 @@ class LayerObjects:
         node = strip_parens(node)
         if isinstance(node, cst.Name) and node.value == "self":
             return self.flow.enclosing_class(node)
+        if isinstance(node, cst.Call):  # `Block().bn1`
+            return self._called_class(node)
         if isinstance(node, cst.Name):
             values = self._stored_values(self._name_key(node))
             classes = {id(k): k for k in (self._called_class(v) for v in values or ())}

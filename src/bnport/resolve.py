@@ -37,8 +37,9 @@ def dotted_name(node: cst.BaseExpression) -> str:
     return ""
 
 
-def binding_name(assignment: ImportAssignment) -> str | None:
-    """The qualified name an import assignment binds, or None (relative imports)."""
+def binding_name(assignment: ImportAssignment, package: str | None = None) -> str | None:
+    """The qualified name an import assignment binds, or None (a relative import outside a known
+    package: `package` is the dotted package of the module, when its project is known)."""
     node = assignment.node
     if isinstance(node, cst.Import):
         for alias in node.names:
@@ -49,9 +50,20 @@ def binding_name(assignment: ImportAssignment) -> str | None:
             elif full == assignment.name or full.startswith(assignment.name + "."):
                 return assignment.name  # `import torch.nn` binds both `torch.nn` and `torch`
         return None
-    if node.relative or node.module is None:
+    if node.relative:
+        if package is None:
+            return None
+        parts = package.split(".") if package else []
+        if len(node.relative) - 1 > len(parts):
+            return None
+        base = parts[: len(parts) - (len(node.relative) - 1)]
+        module = ".".join([*base, *([dotted_name(node.module)] if node.module is not None else [])])
+        if not module:
+            return None
+    elif node.module is None:
         return None
-    module = dotted_name(node.module)
+    else:
+        module = dotted_name(node.module)
     if isinstance(node.names, cst.ImportStar):
         return f"{module}.{assignment.name}"  # recorded only for the names the star import binds
     for alias in node.names:
@@ -64,22 +76,25 @@ def binding_name(assignment: ImportAssignment) -> str | None:
 def find_references(
     scopes: Iterable, parents: dict, wanted: Callable[[str], bool], relevant: Callable[[str], bool],
     scope_of: dict | None = None, names_under: Callable[[str], Iterable[str]] | None = None,
+    package: str | None = None, canonical: Callable[[str], str] | None = None,
 ) -> dict[cst.CSTNode, Reference]:
     """Wanted names reached through imports. ``relevant(q)``: may something under q be wanted.
 
     A name assigned from a module path (``layers = tf.keras.layers``) is followed like an import, from
     that assignment: a read that may also see another binding of the name is ambiguous.
     ``getattr(<module>, "Name")`` is ``<module>.Name``; with ``names_under(module)`` (the wanted names
-    directly under a module), ``getattr(<module>, f"Name{dim}d")`` names the family of those it matches."""
-    climber = _Climber(parents, wanted, relevant, scope_of, names_under)
+    directly under a module), ``getattr(<module>, f"Name{dim}d")`` names the family of those it matches.
+    With a project (``package``: the module's own package, for relative imports; ``canonical``: what a
+    project name finally stands for), names the project re-exports resolve to their origin."""
+    climber = _Climber(parents, wanted, relevant, scope_of, names_under, canonical=canonical or (lambda n: n))
     found: dict[cst.CSTNode, Reference] = {}
     seen: set[int] = set()
     work = []
     for scope in scopes:
         for assignment in scope.assignments:
             if isinstance(assignment, ImportAssignment):
-                bound = binding_name(assignment)
-                if bound is not None and relevant(bound):
+                bound = binding_name(assignment, package)
+                if bound is not None and relevant(climber.canonical(bound)):
                     work.append((assignment, bound))
     while work:
         assignment, bound = work.pop()
@@ -106,6 +121,7 @@ class _Climber:
     scope_of: dict | None
     names_under: Callable[[str], Iterable[str]] | None
     aliases: dict[int, str] = field(default_factory=dict)  # id of a module alias's Assignment -> its module path
+    canonical: Callable[[str], str] = lambda name: name  # a project name -> the name it finally stands for
 
     def climb(self, access, bound: str):
         """Extend the accessed name through `.attr` (and `getattr(x, "attr")`) until it names something
@@ -114,7 +130,7 @@ class _Climber:
         node, suffix = access.node, ""
         path = None
         while True:
-            name = bound + suffix
+            name = self.canonical(bound + suffix)
             if self.wanted(name):
                 return Reference(node, name, self.candidates(access, suffix)), None
             if self.relevant(name) and len(access.referents) == 1:

@@ -19,15 +19,15 @@ from bnport.rules import RuleSet, load_selected
 def run(paths: list[str], ruleset: RuleSet, write: bool, want_diff: bool = False, jobs: int = 1,
         config: Config | None = None, force_exclude: bool = False, options: Options = Options(),
         progress: Callable[[int], None] | None = None, on_files: Callable[[int], None] | None = None,
-        keep_text: bool = False) -> list[FileResult]:
-    """Convert every file under `paths`. `on_files(n)` is told how many files there are, `progress(1)`
+        keep_text: bool = False, project=None) -> list[FileResult]:
+    """Convert every file under `paths` (with `project`, the index of what the project's modules export). `on_files(n)` is told how many files there are, `progress(1)`
     after each; results come in discovery order whatever `jobs` is."""
     files, problems = discover(paths, config, force_exclude)
     results = [FileResult(path=p.path, status=p.status, error=p.message) for p in problems]
     if on_files is not None:
         on_files(len(files))
     task = partial(_report, ruleset_dir=ruleset.directory, selection=ruleset.selection, write=write,
-                   want_diff=want_diff, options=options, keep_text=keep_text)
+                   want_diff=want_diff, options=options, keep_text=keep_text, project=project)
     pool = None
     if jobs <= 1 or len(files) < 2 * jobs:
         outcomes = map(task, files)
@@ -49,9 +49,9 @@ def run(paths: list[str], ruleset: RuleSet, write: bool, want_diff: bool = False
 
 
 def _report(path: str, ruleset_dir, selection, write: bool, want_diff: bool, options: Options,
-            keep_text: bool = False) -> FileResult:
+            keep_text: bool = False, project=None) -> FileResult:
     """Convert one path (in this or a worker process) and keep only the report."""
-    result = convert_path(path, load_selected(ruleset_dir, *selection), write, options)
+    result = convert_path(path, load_selected(ruleset_dir, *selection), write, options, project)
     if want_diff and result.status == "changed":
         result.diff = unified_diff(result)
     final = result.converted if result.status == "changed" else result.original
@@ -63,17 +63,17 @@ def _report(path: str, ruleset_dir, selection, write: bool, want_diff: bool, opt
     return result
 
 
-def convert_path(path: str, ruleset: RuleSet, write: bool, options: Options = Options()) -> FileResult:
+def convert_path(path: str, ruleset: RuleSet, write: bool, options: Options = Options(), project=None) -> FileResult:
     try:
         data = read(path)
     except FileError as exc:
         return FileResult(path=path, status="error", error=str(exc))
-    if not ruleset.mentioned_in(data):
+    if not (ruleset.mentioned_in(data) or (project is not None and project.mentioned_in(data))):
         return FileResult(path=path, original=data)  # the common case, decided without importing libcst
     from bnport.convert import convert_file
 
     try:
-        result = convert_file(path, data, ruleset, options)
+        result = convert_file(path, data, ruleset, options, project)
     except Exception as exc:  # a bug in bnport must not stop the run or touch the file
         return FileResult(path=path, status="error", error=f"internal error: {type(exc).__name__}: {exc}")
     if write and result.status == "changed":

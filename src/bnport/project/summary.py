@@ -1,0 +1,208 @@
+"""What one module exports that may bear on BatchNorm, read with CPython's `ast` (fast, never run).
+
+A summary maps each module-level name to where its value comes from, unresolved: another
+module's name (an import, a re-export, an alias `BN = nn.BatchNorm2d`, a `partial` of one), a
+class whose bases are such names (with whether it defines `__init__`), or a function whose every
+`return` calls such a name (a factory). `project.index` resolves the references across modules.
+Summaries are plain data (tuples and strings): they are cached on disk and sent to workers.
+"""
+
+from __future__ import annotations
+
+import ast
+import warnings
+
+# name -> ("ref", dotted)                  imported: another module's name (or a module)
+#         ("alias", dotted)                 assigned once from another name (`BN = nn.BatchNorm2d`)
+#         ("partial", dotted, positionals) functools.partial(<dotted>, ...)
+#         ("class", (base dotted, ...), has_init)
+#         ("factory", (dotted, ...))        every return statement calls one of these
+#         ("star", module)                  (key "*<module>") every name of another module
+#         ("registry", ((key, dotted), ...)) (key "@<registry>") string keys registered to classes: a dict
+#                                           literal `{"BN": nn.BatchNorm2d}` or `<name>.register_module(...)`
+Summary = dict[str, tuple]
+
+_PARTIALS = ("functools.partial",)
+
+
+def summarise(source: bytes, module: str, is_package: bool) -> Summary:
+    """The module's exports; {} if it cannot be parsed (the conversion reports that file)."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            tree = ast.parse(source)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return {}
+    package = module if is_package else module.rpartition(".")[0]
+    names: dict[str, str] = {}  # local name -> dotted name it was imported as (for resolving expressions)
+    summary: Summary = {}
+    for statement in tree.body:
+        _statement(statement, package, names, summary)
+    return summary
+
+
+def _statement(statement, package: str, names: dict[str, str], summary: Summary) -> None:
+    if isinstance(statement, ast.Import):
+        for alias in statement.names:
+            if alias.asname:
+                names[alias.asname] = alias.name
+                summary[alias.asname] = ("ref", alias.name)
+            else:
+                root = alias.name.split(".")[0]
+                names[root] = root
+    elif isinstance(statement, ast.ImportFrom):
+        base = _absolute(statement.module, statement.level, package)
+        if base is None:
+            return
+        for alias in statement.names:
+            if alias.name == "*":
+                summary[f"*{base}"] = ("star", base)
+                continue
+            local = alias.asname or alias.name
+            names[local] = f"{base}.{alias.name}"
+            summary[local] = ("ref", f"{base}.{alias.name}")
+    elif isinstance(statement, (ast.Assign, ast.AnnAssign)):
+        targets = statement.targets if isinstance(statement, ast.Assign) else [statement.target]
+        value = statement.value
+        for target in targets:
+            if isinstance(target, ast.Name) and isinstance(value, ast.Dict):
+                keys = _registry_dict(value, names)
+                if keys:
+                    _register(summary, f".{target.id}", keys)
+            if isinstance(target, ast.Name) and value is not None:
+                entry = _value(value, names)
+                if entry is not None and target.id not in summary:
+                    summary[target.id] = entry
+                else:
+                    summary.pop(target.id, None)  # assigned twice, or from something else: not known
+    elif isinstance(statement, ast.Expr) and isinstance(statement.value, ast.Call):
+        registered = _registration(statement.value, names, None)
+        if registered is not None:
+            _register(summary, *registered)
+    elif isinstance(statement, ast.ClassDef):
+        for decorator in statement.decorator_list:
+            registered = _registration(decorator, names, statement.name)
+            if registered is not None:
+                _register(summary, *registered)
+        bases = tuple(b for b in (_dotted(base, names) for base in statement.bases) if b)
+        has_init = any(isinstance(s, (ast.FunctionDef, ast.AsyncFunctionDef)) and s.name in ("__init__", "__new__")
+                       for s in statement.body)
+        if bases:
+            summary[statement.name] = ("class", bases, has_init)
+    elif isinstance(statement, ast.FunctionDef):
+        returned = _factory(statement, names)
+        if returned:
+            summary[statement.name] = ("factory", returned)
+    elif isinstance(statement, (ast.If, ast.Try)):
+        # `try: from a import X except ImportError: from b import X`: names bound twice are not known
+        before = dict(summary)
+        for child in [*statement.body, *getattr(statement, "orelse", []), *getattr(statement, "finalbody", [])]:
+            _statement(child, package, names, summary)
+        for handler in getattr(statement, "handlers", []):
+            for child in handler.body:
+                _statement(child, package, names, summary)
+        for name in [n for n in summary if n in before and summary[n] != before[n]]:
+            summary.pop(name)
+
+
+def _value(node, names) -> tuple | None:
+    if isinstance(node, (ast.Name, ast.Attribute)):
+        dotted = _dotted(node, names)
+        return ("alias", dotted) if dotted else None
+    if isinstance(node, ast.Call) and node.args and _dotted(node.func, names) in _PARTIALS:
+        target = _dotted(node.args[0], names)
+        if target:
+            return ("partial", target, sum(1 for a in node.args[1:] if not isinstance(a, ast.Starred)))
+    return None
+
+
+_REGISTER = ("register_module", "register")
+
+
+def _registration(node, names, class_name: str | None):
+    """`R.register_module("BN", module=nn.BatchNorm2d)`, or as a class decorator `@R.register_module()`
+    (the key is `name=` or the class's name): (registry name, ((key, dotted),))."""
+    if isinstance(node, ast.Attribute) and class_name is not None:  # `@R.register` without a call
+        node = ast.Call(func=node, args=[], keywords=[])
+    if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in _REGISTER):
+        return None
+    registry = _dotted(node.func.value, names)
+    if not registry:
+        return None
+    keywords = {k.arg: k.value for k in node.keywords if k.arg}
+    key = keywords.get("name", node.args[0] if node.args else None)
+    target = keywords.get("module", node.args[1] if len(node.args) > 1 else None)
+    dotted = f".{class_name}" if class_name is not None else (_dotted(target, names) if target is not None else None)
+    if dotted is None:
+        return None
+    if key is None:
+        key_text = class_name or dotted.rpartition(".")[2]
+    elif isinstance(key, ast.Constant) and isinstance(key.value, str):
+        key_text = key.value
+    else:
+        return None  # a computed key (or a list of keys): not followed
+    return registry, ((key_text, dotted),)
+
+
+def _registry_dict(node: ast.Dict, names) -> tuple:
+    """`{"BN": nn.BatchNorm2d, "SyncBN": ("bn", nn.SyncBatchNorm)}`: the string keys and the classes."""
+    keys = []
+    for key, value in zip(node.keys, node.values):
+        if isinstance(value, ast.Tuple) and value.elts:
+            value = value.elts[-1]  # mmcv 0.x: (abbreviation, class)
+        dotted = _dotted(value, names) if isinstance(value, (ast.Name, ast.Attribute)) else None
+        if isinstance(key, ast.Constant) and isinstance(key.value, str) and dotted:
+            keys.append((key.value, dotted))
+    return tuple(keys)
+
+
+def _register(summary: Summary, registry: str, keys: tuple) -> None:
+    entry = summary.get(f"@{registry}", ("registry", ()))
+    summary[f"@{registry}"] = ("registry", (*entry[1], *keys))
+
+
+def _factory(function: ast.FunctionDef, names) -> tuple[str, ...]:
+    """The callees every `return` calls (`return nn.BatchNorm2d(c)`), or () if one returns anything else
+    (but None)."""
+    returned = []
+    stack = list(function.body)
+    while stack:
+        node = stack.pop()
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)):
+            continue  # a nested function's returns are not this one's
+        stack.extend(ast.iter_child_nodes(node))
+        if isinstance(node, ast.Return):
+            if node.value is None or (isinstance(node.value, ast.Constant) and node.value.value is None):
+                continue  # `return None` on a path without a layer: what is returned otherwise is one
+            if not isinstance(node.value, ast.Call):
+                return ()
+            callee = _dotted(node.value.func, names)
+            if not callee:
+                return ()
+            returned.append(callee)
+    return tuple(dict.fromkeys(returned))
+
+
+def _dotted(node, names: dict[str, str]) -> str | None:
+    """`nn.BatchNorm2d` -> `torch.nn.BatchNorm2d` through the module's imports; a local name stays local."""
+    parts = []
+    while isinstance(node, ast.Attribute):
+        parts.append(node.attr)
+        node = node.value
+    if not isinstance(node, ast.Name):
+        return None
+    root = names.get(node.id, f".{node.id}")  # ".name": a name of this module itself
+    return ".".join([root, *reversed(parts)])
+
+
+def _absolute(module: str | None, level: int, package: str) -> str | None:
+    """The absolute module a `from` import names (`from ..a import b` inside `p.q.r`)."""
+    if not level:
+        return module
+    parts = package.split(".") if package else []
+    if level - 1 > len(parts):
+        return None
+    base = parts[: len(parts) - (level - 1)]
+    if module:
+        base.append(module)
+    return ".".join(base) if base else None

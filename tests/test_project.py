@@ -1,0 +1,202 @@
+"""Whole-project analysis: names a module of the project exports (aliases, subclasses, factories,
+registry keys) are converted where other modules use them, whichever files a run is given.
+
+fixtures/projects/<case>/before is a small package modelled on a real layout; after is what
+`bnport rewrite` makes of it, findings.txt the findings (`path:line:col CODE severity`)."""
+
+import json
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from bnport.cli import main
+from bnport.project import load_project
+from bnport.project.build import module_name
+from bnport.rules import load_rules
+
+PROJECTS = Path(__file__).resolve().parent.parent / "fixtures" / "projects"
+CASES = sorted(p for p in PROJECTS.iterdir() if (p / "before").is_dir())
+
+
+def tree(root: Path) -> dict[str, bytes]:
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*"))
+            if p.is_file() and ".bnport_cache" not in p.parts}
+
+
+def rewrite(where: Path, *args: str):
+    """Run `bnport rewrite` in `where` (the JSON report, the exit code)."""
+    result = CliRunner().invoke(main, ["rewrite", "--output-format", "json", *args], catch_exceptions=False,
+                                env={"PWD": str(where)})
+    return json.loads(result.stdout), result.exit_code
+
+
+def run_in(where: Path, *args: str):
+    import os
+
+    old = os.getcwd()
+    os.chdir(where)
+    try:
+        return rewrite(where, *args)
+    finally:
+        os.chdir(old)
+
+
+def findings(report: dict) -> list[str]:
+    return sorted(f"{f['path']}:{x['line']}:{x['column']} {x['code']} {x['severity']}"
+                  for f in report["files"] for x in f["findings"])
+
+
+@pytest.fixture
+def copy(tmp_path):
+    def make(case: Path, part: str = "before") -> Path:
+        target = tmp_path / case.name
+        shutil.copytree(case / part, target)
+        return target
+    return make
+
+
+@pytest.mark.parametrize("case", CASES, ids=lambda p: p.name)
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_project_converts_to_golden_tree(case, jobs, copy):
+    root = copy(case)
+    report, _ = run_in(root, "--jobs", jobs, ".")
+    assert tree(root) == tree(case / "after")
+    assert findings(report) == (case / "findings.txt").read_text().splitlines()
+
+
+@pytest.mark.parametrize("case", CASES, ids=lambda p: p.name)
+def test_converted_project_is_stable(case, copy):
+    root = copy(case, "after")
+    report, _ = run_in(root, ".")
+    assert [f["path"] for f in report["files"] if f["edits"]] == []
+    assert tree(root) == tree(case / "after")
+
+
+@pytest.mark.parametrize("case, importer", [
+    ("detectron2_layout", "d2lite/modeling/resnet.py"),
+    ("timm_layout", "src/tlite/models/efficientnet.py"),
+    ("mmcv_layout", "mlite/models/mobilenet.py"),
+])
+def test_one_file_is_converted_with_the_project_s_knowledge(case, importer, copy):
+    """What pre-commit does: only the file that uses the project's names is given."""
+    root = copy(PROJECTS / case)
+    report, _ = run_in(root, importer)
+    assert (root / importer).read_bytes() == (PROJECTS / case / "after" / importer).read_bytes()
+    expected = [line for line in (PROJECTS / case / "findings.txt").read_text().splitlines()
+                if line.startswith(importer + ":")]
+    assert findings(report) == expected
+
+
+def test_cache_is_reused_and_follows_edits(copy):
+    root = copy(PROJECTS / "detectron2_layout")
+    importer = "d2lite/modeling/resnet.py"
+    cold, _ = run_in(root, "--check", importer)
+    cache = root / ".bnport_cache" / "project.json"
+    assert cache.is_file() and (root / ".bnport_cache" / ".gitignore").is_file()
+    warm, _ = run_in(root, "--check", importer)
+    assert warm == cold
+    # The alias stops being BatchNorm: the importer is left alone from the next run on.
+    wrappers = root / "d2lite" / "layers" / "wrappers.py"
+    wrappers.write_text(wrappers.read_text().replace("torch.nn.BatchNorm2d", "torch.nn.GroupNorm"))
+    changed, _ = run_in(root, "--check", importer)
+    edited = [edit for f in changed["files"] if f["path"] == importer for edit in f["edits"]]
+    assert any("momentum=0.01" in edit["source"] for f in cold["files"] for edit in f["edits"])
+    assert not any("momentum=0.01" in edit["source"] for edit in edited)
+
+
+def test_no_cache_writes_nothing_and_cache_dir_moves_it(copy, tmp_path):
+    root = copy(PROJECTS / "timm_layout")
+    run_in(root, "--check", "--no-cache", ".")
+    assert not (root / ".bnport_cache").exists()
+    elsewhere = tmp_path / "elsewhere"
+    run_in(root, "--check", "--cache-dir", str(elsewhere), ".")
+    assert (elsewhere / "project.json").is_file() and not (root / ".bnport_cache").exists()
+
+
+def test_cache_dir_from_configuration(copy):
+    root = copy(PROJECTS / "timm_layout")
+    config = root / "pyproject.toml"
+    config.write_text(config.read_text() + 'cache-dir = "build/bnport"\n')
+    run_in(root, "--check", ".")
+    assert (root / "build" / "bnport" / "project.json").is_file()
+
+
+def test_a_corrupt_cache_is_rebuilt(copy):
+    root = copy(PROJECTS / "mmcv_layout")
+    cold, _ = run_in(root, "--check", ".")
+    (root / ".bnport_cache" / "project.json").write_text("{not json")
+    again, _ = run_in(root, "--check", ".")
+    assert again == cold
+
+
+def test_src_layout_needs_its_source_root(copy):
+    """Without `src = ["src"]` the modules are `src.tlite...` and `tlite.layers` is not the project's."""
+    root = copy(PROJECTS / "timm_layout")
+    config = root / "pyproject.toml"
+    config.write_text(config.read_text().replace('src = ["src"]', 'src = ["."]'))
+    report, _ = run_in(root, "--check", ".")
+    resnet = [f for f in report["files"] if f["path"] == "src/tlite/models/resnet.py"]
+    assert not resnet or not resnet[0]["findings"]  # `from tlite.layers import ...` no longer resolves
+
+
+def test_git_repository_root_and_staged_content(copy):
+    root = copy(PROJECTS / "detectron2_layout")
+    (root / "pyproject.toml").unlink()
+    subprocess.run(["git", "init", "-q", "."], cwd=root, check=True)
+    subprocess.run(["git", "add", "."], cwd=root, check=True)
+    importer = root / "d2lite" / "modeling" / "resnet.py"
+    report, _ = run_in(root / "d2lite" / "modeling", "resnet.py")  # the root is found from the .git above
+    assert importer.read_bytes() == (PROJECTS / "detectron2_layout" / "after" / "d2lite/modeling/resnet.py").read_bytes()
+
+
+def test_stdin_with_a_file_name_sees_the_project(copy):
+    root = copy(PROJECTS / "timm_layout")
+    importer = "src/tlite/models/efficientnet.py"
+    import os
+
+    old = os.getcwd()
+    os.chdir(root)
+    try:
+        result = CliRunner().invoke(main, ["rewrite", "-", "--stdin-filename", importer],
+                                    input=(root / importer).read_bytes())
+    finally:
+        os.chdir(old)
+    assert result.stdout_bytes == (PROJECTS / "timm_layout" / "after" / importer).read_bytes()
+
+
+# -- the index itself --
+def test_module_names_under_source_roots():
+    assert module_name("src/pkg/layers/wrappers.py", ("src", ".")) == ("pkg.layers.wrappers", False)
+    assert module_name("pkg/layers/__init__.py", ("src", ".")) == ("pkg.layers", True)
+    assert module_name("scripts/my-tool.py", (".",)) == (None, False)
+
+
+def test_index_follows_re_exports_stars_and_registries(tmp_path):
+    files = {
+        "pkg/__init__.py": "from .layers import *\n",
+        "pkg/layers/__init__.py": "from .wrappers import *\nfrom . import norms\n",
+        "pkg/layers/wrappers.py": "import torch.nn as nn\nBN = nn.BatchNorm2d\nclass Conv(nn.Conv2d): pass\n",
+        "pkg/layers/norms.py": ("from functools import partial\nimport torch\nfrom .wrappers import BN\n"
+                                "FastBN = partial(BN, 1e-3)\nclass BNAct(BN):\n    def __init__(self, c): super().__init__(c)\n"
+                                "class Frozen(BNAct): pass\n"
+                                "def get_norm(c):\n    if c is None:\n        return None\n    return BN(c)\n"
+                                "REG = {'BN': BN, 'GN': torch.nn.GroupNorm, 'Act': ('act', BNAct)}\n"),
+        "pkg/other.py": "from pkg.layers.norms import BNAct as B\nREG2 = {'BN': B}\n",
+    }
+    for name, text in files.items():
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(text)
+    index = load_project(tmp_path, load_rules(), use_cache=False)
+    assert index.export("pkg.BN").kind == "alias" and index.export("pkg.BN").api == "torch.nn.BatchNorm2d"
+    assert index.export("pkg.layers.norms.FastBN").offset == 1
+    assert index.export("pkg.layers.norms.BNAct").init
+    assert index.export("pkg.layers.norms.Frozen").init  # inherited
+    assert index.export("pkg.layers.norms.get_norm").kind == "factory"
+    assert index.export("pkg.layers.wrappers.Conv") is None
+    assert index.config_types["Act"].kind == "subclass"
+    assert index.config_types["BN"] is None  # two registries give it two different classes
+    assert "GN" not in index.config_types
+    assert index.package_of(str(tmp_path / "pkg" / "layers" / "norms.py")) == "pkg.layers"
