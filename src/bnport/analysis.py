@@ -218,16 +218,16 @@ class _Analyser:
         self.follow_class(node, node, rule, api, export.offset, export.offset > 0)
 
     def registry_site(self, reference: Reference):
-        """A registry of the project with BatchNorm classes among its keys (mmcv's MODELS): what it
-        builds (`R.build(cfg)`, `R.get(key)(...)`, `R[key](...)`) may be a converted layer."""
+        """A registry of the project with BatchNorm classes among its keys (mmcv's MODELS): a class it
+        gives for a key (`R.get(key)(...)`, `R[key](...)`, a norm layer builder) may be a converted
+        layer. `R.build(cfg)` is not followed: a general registry builds whole models from configs,
+        and a config that names a BatchNorm key is converted where it is written."""
         ctx, node = self.ctx, reference.node
         parent = ctx.parent(node)
         built = None
         if isinstance(parent, cst.Attribute) and parent.value is node and isinstance(ctx.parent(parent), cst.Call):
             call = ctx.parent(parent)
-            if parent.attr.value == "build":
-                built = call
-            elif parent.attr.value == "get":
+            if parent.attr.value == "get":
                 outer = ctx.parent(call)
                 built = outer if isinstance(outer, cst.Call) and outer.func is call else None
         elif isinstance(parent, cst.Subscript) and parent.value is node:

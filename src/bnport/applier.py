@@ -197,8 +197,10 @@ class Applier(cst.CSTTransformer):
         func = updated.func if plan.keep_func else dotted(plan.api.target, self.imports.mindspore_alias)
         new = updated.with_changes(func=func, args=args)
         self._uses_mindspore = self._uses_mindspore or f"{self.imports.mindspore_alias}." in code_of(new)
-        line, column = self.positions.start(original)
-        self.edits.append(Edit(line, column + 1, plan.rule.id, code_of(original), code_of(new), plan.rule.safety))
+        before, after = code_of(original), code_of(new)
+        if before != after:  # a call whose arguments need nothing (a config of only its type) is not an edit
+            line, column = self.positions.start(original)
+            self.edits.append(Edit(line, column + 1, plan.rule.id, before, after, plan.rule.safety))
         return new
 
     def _member_call(self, original: cst.Call, updated: cst.Call) -> cst.BaseExpression:

@@ -80,7 +80,7 @@ def load_project(root: Path, ruleset, src: tuple[str, ...] = ("src", "."), cache
                                                                             contents):
             entries[relative] = [signature, module, package, summary]
         summaries = {entry[1]: _tuples(entry[3]) for entry in entries.values() if entry[3]}
-        index = build_index(summaries, ruleset.wanted, ruleset.relevant)
+        index = build_index(summaries, *_classes(ruleset))
         packages = {entry[1] for entry in entries.values() if entry[2]}
         new = (set(index.tokens) | module_tokens(index, packages)) - tokens
         if not new:
@@ -253,3 +253,11 @@ def _index_from_json(data: dict) -> ProjectIndex:
                                       for k, v in data.get("config_types", {}).items()},
                         registries=set(data.get("registries", ())),
                         tokens=tuple(t.encode() for t in data["tokens"]))
+
+
+def _classes(ruleset):
+    """(is a name a source API the index follows, is it a prefix of one): the rules' classes and
+    functions, not the dtypes, partials and initializers the rules also name."""
+    names = set(ruleset.by_source)
+    prefixes = {n.rsplit(".", i)[0] for n in names for i in range(n.count(".") + 1)}
+    return names.__contains__, prefixes.__contains__
