@@ -80,7 +80,7 @@ class _Analyser:
 
     def plan(self, call: cst.Call, rule: Rule, api: Api, layer: bool = True, **options) -> CallPlan | None:
         if rule.infer is not None and not options.get("keep_func"):
-            options["shape"] = self.shapes(rule).of_constructor(call)
+            options["sizing"] = self.shapes(rule).sizing(call)
         plan = plan_call(self.ctx, call, rule, api, **options)
         if plan is not None:
             self.result.plans[call] = plan

@@ -24,7 +24,7 @@ from bnport.expressions import (
     one_minus,
     strip_parens,
 )
-from bnport.features import Shape
+from bnport.features import Sizing
 from bnport.rank import visible_rank
 from bnport.rules import Api, ArgSpec, Rule
 
@@ -61,6 +61,7 @@ class CallPlan:
     bound: dict[str, int] = field(default_factory=dict)  # source parameter -> index of its argument
     replaced: list[cst.CSTNode] = field(default_factory=list)  # original nodes whose names go away
     keep_func: bool = False  # the callee is not the class itself (an alias, super().__init__, partial)
+    input_rank: int | None = None  # the rank of the layer's input, where the code makes it certain (Keras)
 
 
 class Refuse(Exception):
@@ -72,14 +73,14 @@ class Refuse(Exception):
 
 
 def plan_call(ctx: Context, call: cst.Call, rule: Rule, api: Api, *, keep_func: bool = False,
-              skip: int = 0, offset: int = 0, defaults: bool = True, shape: Shape | None = None) -> CallPlan | None:
+              skip: int = 0, offset: int = 0, defaults: bool = True, sizing: Sizing | None = None) -> CallPlan | None:
     """Plan `call` as a call of `api`. `skip` leading arguments are kept as they are (partial's class);
     the rest bind to the source signature from position `offset` (a partial may bind some already).
-    For a rule that infers num_features, `shape` is what the code shows of the input."""
+    For a rule that infers num_features, `sizing` is what the code makes certain about the input."""
     if rule.report is not None:
         ctx.report(call, rule, rule.id)
         return None
-    return _plan(ctx, call, _CallPlanner(ctx, call, rule, api, keep_func, shape=shape), skip, offset, defaults)
+    return _plan(ctx, call, _CallPlanner(ctx, call, rule, api, keep_func, sizing=sizing), skip, offset, defaults)
 
 
 def plan_layer_call(ctx: Context, call: cst.Call, rule: Rule, api: Api) -> CallPlan | None:
@@ -110,10 +111,10 @@ def _plan(ctx: Context, call: cst.Call, planner: _CallPlanner, skip: int, offset
 
 class _CallPlanner:
     def __init__(self, ctx: Context, call: cst.Call, rule: Rule, api: Api, keep_func: bool, *,
-                 shape: Shape | None = None, signature: tuple[str, ...] | None = None,
+                 sizing: Sizing | None = None, signature: tuple[str, ...] | None = None,
                  args: dict[str, ArgSpec] | None = None, target_signature: tuple[str, ...] | None = None):
         self.ctx, self.call, self.rule, self.api = ctx, call, rule, api
-        self.shape = shape
+        self.sizing = sizing
         self.signature = rule.source_signature if signature is None else signature
         self.args = rule.args if args is None else args
         self.target_signature = target_signature
@@ -164,6 +165,7 @@ class _CallPlanner:
                 positional_ok = decision.positional
             plan.decisions.append(decision)
         plan.api = api
+        plan.input_rank = self.sizing.rank if self.sizing is not None else None
         if not plan.keep_func:
             plan.replaced.append(call.func)
         if defaults:
@@ -177,28 +179,36 @@ class _CallPlanner:
             return self.rule.variants[self.variant]
         if infer is None or not self.api.by_rank:
             return self.api
-        rank = self.shape.rank if self.shape is not None else None
+        rank = self.sizing.class_rank if self.sizing is not None else None
         return self.rule.variants[infer.ranks.get(rank, infer.default_variant)]
 
     def _inferred_count(self, infer, api: Api) -> str:
-        """num_features as the code shows it, or a placeholder that fails loudly, with an error finding."""
-        if self.shape is not None and self.shape.features is not None:
-            return code_of(self.shape.features)
-        self.ctx.report(self.call, self.rule, infer.messages["unknown"], infer.param,
-                        placeholder=infer.placeholder, target=api.target.rsplit(".", 1)[-1])
+        """num_features where the code makes it certain, else a placeholder that fails loudly; an error
+        finding where the count or the class (the input's rank) is not certain."""
+        sizing = self.sizing
+        target = api.target.rsplit(".", 1)[-1]
+        if sizing is not None and sizing.count is not None:
+            if sizing.rank is None:
+                self.ctx.report(self.call, self.rule, infer.messages["rank_unknown"], infer.param,
+                                count=sizing.count, target=target)
+            return sizing.count
+        key, values = sizing.problem if sizing is not None and sizing.problem is not None else ("unknown", {})
+        self.ctx.report(self.call, self.rule, infer.messages[key], infer.param,
+                        placeholder=infer.placeholder, target=target, **values)
         return infer.placeholder
 
     def _layout(self, infer, arg: cst.Arg | None) -> ArgDecision | None:
         """The channel axis: MindSpore normalises axis 1 (channels-first); Keras the last one by default."""
         messages = infer.messages
-        rank = self.shape.rank if self.shape is not None else None
+        rank = self.sizing.rank if self.sizing is not None else None
+        count_known = self.sizing is not None and self.sizing.count is not None
         axis = -1 if arg is None else _int_literal(arg.value)
         where = self.call if arg is None else arg
         text = "the default -1" if arg is None else f"axis={code_of(arg.value)}"
         if axis is None:
             code = messages["axis_variable"]
-        elif rank is None:
-            code = None if axis == 1 else messages["axis_unknown_rank"]
+        elif rank is None:  # with the count known, the error on the class says it (rank_unknown)
+            code = None if axis == 1 or count_known else messages["axis_unknown_rank"]
         else:
             channel = axis + rank if axis < 0 else axis
             code = None if channel == 1 else messages["channels_last"] if channel == rank - 1 else messages["axis_other"]

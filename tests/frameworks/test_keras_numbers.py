@@ -21,6 +21,7 @@ import mindspore as ms  # noqa: E402
 
 PRELUDE = """\
 import keras
+CF = "channels_first"
 from keras import layers
 import tensorflow as tf
 frozen = True
@@ -29,17 +30,17 @@ frozen = True
 
 CASES = {
     # name: (the layers, the last of which is the BatchNormalization; input shape, NCHW; channels-last)
-    "conv2d_axis1": ("[layers.Conv2D(5, 3), layers.BatchNormalization(axis=1)]", (4, 5, 6, 6), False),
-    "momentum_and_epsilon": ("[layers.Conv2D(5, 3), layers.BatchNormalization(axis=1, momentum=0.9, epsilon=1e-5)]", (4, 5, 6, 6), False),
-    "momentum_low": ("[layers.Conv2D(5, 3), layers.BatchNormalization(axis=1, momentum=0.5)]", (4, 5, 6, 6), False),
-    "center_and_scale_false": ("[layers.Conv2D(5, 3), layers.BatchNormalization(axis=1, center=False, scale=False, momentum=0.8)]", (4, 5, 6, 6), False),
-    "trainable_false": ("[layers.Conv2D(5, 3), layers.BatchNormalization(axis=1, trainable=False)]", (4, 5, 6, 6), False),
-    "trainable_expression": ("[layers.Conv2D(5, 3), layers.BatchNormalization(axis=1, trainable=not frozen)]", (4, 5, 6, 6), False),
+    "conv2d_axis1": ("[layers.Conv2D(5, 3, data_format=CF), layers.BatchNormalization(axis=1)]", (4, 5, 6, 6), False),
+    "momentum_and_epsilon": ("[layers.Conv2D(5, 3, data_format=CF), layers.BatchNormalization(axis=1, momentum=0.9, epsilon=1e-5)]", (4, 5, 6, 6), False),
+    "momentum_low": ("[layers.Conv2D(5, 3, data_format=CF), layers.BatchNormalization(axis=1, momentum=0.5)]", (4, 5, 6, 6), False),
+    "center_and_scale_false": ("[layers.Conv2D(5, 3, data_format=CF), layers.BatchNormalization(axis=1, center=False, scale=False, momentum=0.8)]", (4, 5, 6, 6), False),
+    "trainable_false": ("[layers.Conv2D(5, 3, data_format=CF), layers.BatchNormalization(axis=1, trainable=False)]", (4, 5, 6, 6), False),
+    "trainable_expression": ("[layers.Conv2D(5, 3, data_format=CF), layers.BatchNormalization(axis=1, trainable=not frozen)]", (4, 5, 6, 6), False),
     "dense_default_axis": ("[layers.Dense(7), layers.BatchNormalization(momentum=0.9)]", (16, 7), False),
-    "conv1d_axis1": ("[layers.Conv1D(4, 3), layers.BatchNormalization(axis=1, momentum=0.8)]", (4, 4, 9), False),
-    "conv3d_axis1": ("[layers.Conv3D(3, 3), layers.BatchNormalization(axis=1, momentum=0.8)]", (2, 3, 4, 4, 4), False),
-    "synchronized_single_process": ("[layers.Conv2D(5, 3), layers.BatchNormalization(axis=1, synchronized=True, momentum=0.9)]", (4, 5, 6, 6), False),
-    "tf_keras_spelling_dtype": ("[tf.keras.layers.Conv2D(5, 3), tf.keras.layers.BatchNormalization(axis=1, dtype='float32')]", (4, 5, 6, 6), False),
+    "conv1d_axis1": ("[layers.Conv1D(4, 3, data_format=CF), layers.BatchNormalization(axis=1, momentum=0.8)]", (4, 4, 9), False),
+    "conv3d_axis1": ("[layers.Conv3D(3, 3, data_format=CF), layers.BatchNormalization(axis=1, momentum=0.8)]", (2, 3, 4, 4, 4), False),
+    "synchronized_single_process": ("[layers.Conv2D(5, 3, data_format=CF), layers.BatchNormalization(axis=1, synchronized=True, momentum=0.9)]", (4, 5, 6, 6), False),
+    "tf_keras_spelling_dtype": ("[tf.keras.layers.Conv2D(5, 3, data_format=CF), tf.keras.layers.BatchNormalization(axis=1, dtype='float32')]", (4, 5, 6, 6), False),
     # bnport warns that Keras' default axis is channels-last; the advice (transpose) is checked here.
     "default_axis_channels_last_transposed": ("[layers.Conv2D(5, 3), layers.BatchNormalization(momentum=0.9)]", (4, 5, 6, 6), True),
 }
@@ -67,14 +68,14 @@ def test_converted_layer_computes_what_keras_computes(name):
 
 def test_the_moving_variance_differs_as_the_report_says():
     """The reason every Keras edit is approximate: measurable, and only in moving_variance."""
-    source = PRELUDE + "def make():\n    return [layers.Conv2D(3, 3), layers.BatchNormalization(axis=1, momentum=0.5)]\n"
+    source = PRELUDE + "def make():\n    return [layers.Conv2D(3, 3, data_format=CF), layers.BatchNormalization(axis=1, momentum=0.5)]\n"
     differences = compare(_layers(source)[-1], _layers(convert(source))[-1], (2, 3, 2, 2))
     assert differences["moving_mean"] <= TOLERANCE
     assert differences["relative_moving_variance"] > 1e-3  # n = 8: biased vs unbiased is a 1/7 step
 
 
 def test_frozen_layer_keeps_its_statistics_in_both():
-    source = PRELUDE + "def make():\n    return [layers.Conv2D(5, 3), layers.BatchNormalization(axis=1, trainable=False)]\n"
+    source = PRELUDE + "def make():\n    return [layers.Conv2D(5, 3, data_format=CF), layers.BatchNormalization(axis=1, trainable=False)]\n"
     differences = compare(_layers(source)[-1], _layers(convert(source))[-1], (4, 5, 6, 6))
     assert max(differences["moving_mean"], differences["moving_variance"]) <= TOLERANCE
 
@@ -82,7 +83,7 @@ def test_frozen_layer_keeps_its_statistics_in_both():
 def test_training_argument_of_a_call_is_removed_and_set_train_gives_the_same_numbers():
     source = PRELUDE + (
         "def make():\n"
-        "    conv = layers.Conv2D(5, 3)\n"
+        "    conv = layers.Conv2D(5, 3, data_format=CF)\n"
         "    bn = layers.BatchNormalization(axis=1, momentum=0.9)\n"
         "    def step(x, train):\n"
         "        return bn(conv(x), training=train)\n"
@@ -96,7 +97,7 @@ def test_training_argument_of_a_call_is_removed_and_set_train_gives_the_same_num
 
 def test_the_comparison_can_fail_when_defaults_are_not_written_out():
     """A bare MindSpore BatchNorm2d (momentum 0.9, eps 1e-5) is not Keras' default layer (claim c-3)."""
-    source = PRELUDE + "def make():\n    return [layers.Conv2D(5, 3), layers.BatchNormalization(axis=1)]\n"
+    source = PRELUDE + "def make():\n    return [layers.Conv2D(5, 3, data_format=CF), layers.BatchNormalization(axis=1)]\n"
     differences = compare(_layers(source)[-1], ms.nn.BatchNorm2d(5), (4, 5, 6, 6))
     assert differences["train"] > TOLERANCE and differences["moving_mean"] > 1e-2
 
