@@ -5,6 +5,9 @@ import textwrap
 
 import pytest
 
+from bnport.convert import convert_file
+from bnport.model import Options
+from bnport.rules import load_rules
 from conftest import convert_text, without_markers
 
 HEAD = "from tensorflow.keras import layers\n"
@@ -395,6 +398,63 @@ def test_int_shape_of_a_parameter_gives_its_channel_count():
             return layers.BatchNormalization(axis=channel_axis)(x)
     """)
     assert "BatchNorm2d(expansion * in_channels if block_id else in_channels," in bn_line(output)
+
+
+# -- names bound at run time (assume), reassigned classes --
+
+def convert_assuming(source, **assume):
+    result = convert_file("case.py", textwrap.dedent(source).encode(), load_rules(), Options(assume=tuple(assume.items())))
+    text = result.converted.decode() if result.status == "changed" else textwrap.dedent(source)
+    return text, [f.code for f in result.findings]
+
+
+@pytest.mark.parametrize("binding", [
+    "layers = None\ndef f(**kwargs):\n    global layers\n    layers = make(kwargs)\n",
+    "def f(**kwargs):\n    backend, layers, models = make(kwargs)\n",
+    "def f(layers):\n",
+    "def f():\n",  # bound nowhere in the file
+])
+def test_assume_reads_a_placeholder_binding_as_the_module(binding):
+    source = binding + "    return layers.BatchNormalization()(layers.Dense(3)(layers.Input((4,))))\n"
+    output, found = convert_assuming(source, layers="keras.layers")
+    assert "mindspore.nn.BatchNorm1d(3, momentum=0.99, eps=1e-3)" in output and found == []
+
+
+@pytest.mark.parametrize("binding", [
+    "from mylib import layers\n",
+    "layers = [1, 2]\n",
+    "class layers:\n    pass\n",
+    "for layers in stacks:\n    pass\n",
+])
+def test_a_binding_of_the_users_own_wins_over_assume(binding):
+    source = binding + "y = layers.BatchNormalization()(x)\n"
+    output, found = convert_assuming(source, layers="keras.layers")
+    assert without_markers(output) == textwrap.dedent(source) and "KBN303" not in found
+
+
+def test_a_read_that_may_see_an_import_and_a_placeholder_stays_ambiguous():
+    source = "try:\n    from tensorflow.keras import layers\nexcept ImportError:\n    layers = None\ny = layers.BatchNormalization()(x)\n"
+    output, found = convert_assuming(source, layers="keras.layers")
+    assert without_markers(output) == source and found == ["BNP001"]
+
+
+def test_without_assume_a_placeholder_binding_gets_one_warning_per_file():
+    source = "layers = None\na = layers.BatchNormalization()(x)\nb = layers.BatchNormalization(axis=1)(x)\n"
+    output, found = convert_assuming(source)
+    assert found == ["KBN303"] and without_markers(output) == source
+
+
+def test_a_module_that_reassigns_the_keras_class_is_left_alone_visibly():
+    source = textwrap.dedent("""\
+        import tensorflow as tf
+        original = tf.keras.layers.BatchNormalization
+        tf.keras.layers.BatchNormalization = FrozenBatchNormalization
+        model = [tf.keras.layers.Dense(6), tf.keras.layers.BatchNormalization(momentum=0.9)]
+    """)
+    output, findings = convert(source)
+    assert without_markers(output) == source
+    assert [(line, severity) for line, _, severity, _ in findings] == [(2, "warning"), (3, "warning"), (4, "warning")]
+    assert all("reassigned on line 3 (to FrozenBatchNormalization)" in m for _, _, _, m in findings)
 
 
 # -- arguments --

@@ -22,6 +22,7 @@ from bnport.context import Context
 from bnport.expressions import code_of
 from bnport.features import Shapes
 from bnport.index import Index
+from bnport.injected import assumed, reassignments, report_unresolved
 from bnport.model import Finding
 from bnport.positions import Positions
 from bnport.resolve import Reference, find_references
@@ -47,15 +48,19 @@ class Analysis:
         return bool(self.plans or self.replacements or self.renames or self.after)
 
 
-def analyse(module: cst.Module, ruleset: RuleSet, index: Index, positions: Positions) -> Analysis:
-    references = find_references(index.all_scopes, index.parents, ruleset.wanted, ruleset.relevant, index.scopes)
+def analyse(module: cst.Module, ruleset: RuleSet, index: Index, positions: Positions,
+            assume: dict[str, str] | None = None) -> Analysis:
+    """`assume`: names bound at run time (`layers = None`), read as these modules (injected.py)."""
+    references = find_references(index.all_scopes, index.parents, ruleset.wanted, ruleset.relevant, index.scopes,
+                                 assumed(index, assume) if assume else ())
     ctx = Context(ruleset, references, index, positions)
-    return _Analyser(ctx).run(module)
+    return _Analyser(ctx, assume or {}).run(module)
 
 
 class _Analyser:
-    def __init__(self, ctx: Context):
+    def __init__(self, ctx: Context, assume: dict[str, str] | None = None):
         self.ctx = ctx
+        self.assume = assume or {}
         self.flow = ClassFlow(ctx)
         self.attributes = Attributes(ctx, self.flow)
         self.result = Analysis()
@@ -65,10 +70,16 @@ class _Analyser:
     def run(self, module: cst.Module) -> Analysis:
         ctx = self.ctx
         ordered = sorted(ctx.references.values(), key=lambda r: ctx.position(r.node))
+        patched = reassignments(ctx, ordered)
         for reference in ordered:
             entry = ctx.ruleset.by_source.get(reference.name)
-            if entry is not None:
+            if entry is not None and entry[0] in patched:
+                target, value = patched[entry[0]]
+                ctx.report(reference.node, entry[0], entry[0].reassigned, name=code_of(target),
+                           line=ctx.position(target)[0], value=value)
+            elif entry is not None:
                 self.site(reference, *entry)
+        report_unresolved(ctx, self.assume)
         self.attributes.from_constructors(self.constructed)
         for call, layer in self.attributes.edits.applications:
             self.layer_call(call, layer)

@@ -317,10 +317,36 @@ class _CallPlanner:
         codes = {**template.defaults, **given}
         if any("{" + key + "}" in template.template and key not in codes for key in template.signature):
             return None
-        self.result.replaced.append(value.func)
         text = template.template
+        if template.per_channel in given:
+            kind = self._number_or_sequence(_argument_node(value, template.signature, template.per_channel))
+            if kind != "number":  # MindSpore takes a number, or a Tensor (not an ndarray or a list)
+                text = text.replace("{" + template.per_channel + "}", template.tensor)
+                if kind is None:
+                    self.ctx.report(arg, self.rule, template.tensor_code, spec.name, argument=spec.name,
+                                    value=code_of(arg.value))
+        self.result.replaced.append(value.func)
         return ArgDecision(to=spec.to, make_value=lambda old, env: keep_parens(
             old, cst.parse_expression(text.format(mindspore=env.alias, **codes))))
+
+    def _number_or_sequence(self, node, depth: int = 0) -> str | None:
+        """"number" or "sequence" where the code shows which a value is (a literal, or a name assigned
+        one once); None otherwise."""
+        node = strip_parens(node)
+        if isinstance(node, cst.UnaryOperation) and isinstance(node.operator, (cst.Minus, cst.Plus)):
+            node = strip_parens(node.expression)
+        if isinstance(node, (cst.Integer, cst.Float)):
+            return "number"
+        if isinstance(node, (cst.List, cst.Tuple)):
+            return "sequence"
+        scope = self.ctx.scopes.get(node)
+        if isinstance(node, cst.Name) and scope is not None and depth < 4:
+            assignments = list(scope[node.value])
+            target = getattr(assignments[0], "node", None) if len(assignments) == 1 else None
+            statement = self.ctx.parent(self.ctx.parent(target)) if isinstance(target, cst.Name) else None
+            if isinstance(statement, cst.Assign) and len(statement.targets) == 1 and statement.targets[0].target is target:
+                return self._number_or_sequence(statement.value, depth + 1)
+        return None
 
     def _remove(self, arg, name, code: str | None, **values) -> ArgDecision:
         """The argument goes; its finding (the code, or, for a value equal to the target's default, the
@@ -366,6 +392,13 @@ def _value_key(node: cst.BaseExpression) -> str:
         if isinstance(evaluated, str):
             return repr(evaluated)
     return literal_key(node)
+
+
+def _argument_node(call: cst.Call, signature: tuple[str, ...], name: str) -> cst.BaseExpression | None:
+    for position, arg in enumerate(call.args):
+        if (arg.keyword.value if arg.keyword is not None else signature[position]) == name:
+            return arg.value
+    return None
 
 
 def _int_literal(node: cst.BaseExpression) -> int | None:

@@ -63,7 +63,7 @@ def _convert(data: bytes, ruleset: RuleSet, options: Options):
     module, text, tree = parse(data)
     index = build_index(module)
     positions = Positions(module, text, tree, index.parents)
-    analysis = analyse(module, ruleset, index, positions)
+    analysis = analyse(module, ruleset, index, positions, dict(options.assume))
     shown = [entry for entry in analysis.reported if ruleset.shows(entry[0].code, entry[0].rule)]
     findings = settle([finding for finding, _, _ in shown], read_comments(text, tree), ruleset.codes,
                       lambda kind: ruleset.code_for(None, kind), options.unused_suppressions)

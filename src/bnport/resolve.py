@@ -57,11 +57,12 @@ def binding_name(assignment: ImportAssignment) -> str | None:
 
 def find_references(
     scopes: Iterable, parents: dict, wanted: Callable[[str], bool], relevant: Callable[[str], bool],
-    scope_of: dict | None = None,
+    scope_of: dict | None = None, assumed: Iterable = (),
 ) -> dict[cst.CSTNode, Reference]:
     """Wanted names reached through imports. ``relevant(q)``: may something under q be wanted.
 
-    A name assigned once from a module path (``layers = tf.keras.layers``) is followed like an import."""
+    A name assigned once from a module path (``layers = tf.keras.layers``) is followed like an import,
+    and so are the (binding, module) pairs of `assumed` (names the configuration declares, injected.py)."""
     found: dict[cst.CSTNode, Reference] = {}
     seen: set[int] = set()
     work = []
@@ -71,13 +72,15 @@ def find_references(
                 bound = binding_name(assignment)
                 if bound is not None and relevant(bound):
                     work.append((assignment, bound))
+    pinned = {id(binding) for binding, _ in assumed}
+    work.extend((binding, bound) for binding, bound in assumed if relevant(bound))
     while work:
         assignment, bound = work.pop()
         for access in assignment.references:
             if id(access.node) in seen:
                 continue
             seen.add(id(access.node))
-            reference, path = _climb(access, bound, parents, wanted, relevant)
+            reference, path = _climb(access, bound, parents, wanted, relevant, id(assignment) in pinned)
             if reference is not None:
                 found[reference.node] = reference
             elif path is not None and scope_of is not None:
@@ -87,15 +90,17 @@ def find_references(
     return found
 
 
-def _climb(access, bound: str, parents: dict, wanted, relevant):
+def _climb(access, bound: str, parents: dict, wanted, relevant, pinned: bool = False):
     """Extend the accessed name through `.attr` until it names something wanted. Otherwise, the
-    longest module path it spells (node, qualified name), which an assignment may alias."""
+    longest module path it spells (node, qualified name), which an assignment may alias.
+    `pinned`: the binding is declared (assume), so it is the only candidate."""
     node, suffix = access.node, ""
     path = None
     while True:
         if wanted(bound + suffix):
-            return Reference(node, bound + suffix, _candidates(access, suffix)), None
-        if relevant(bound + suffix) and len(access.referents) == 1:
+            candidates = (bound + suffix,) if pinned else _candidates(access, suffix)
+            return Reference(node, bound + suffix, candidates), None
+        if relevant(bound + suffix) and (pinned or len(access.referents) == 1):
             path = (node, bound + suffix)
         parent = parents.get(node)
         if not (isinstance(parent, cst.Attribute) and parent.value is node):

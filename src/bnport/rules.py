@@ -74,6 +74,13 @@ class CallTemplate:
     signature: tuple[str, ...]
     template: str  # {mindspore} and {<param>}; parameters not passed take `defaults`
     defaults: dict[str, str] = field(default_factory=dict)
+    # A parameter that holds one number or one value per channel (Keras Constant): MindSpore takes a
+    # number, or a Tensor for per-channel values (not an ndarray or a list), so anything but a number
+    # is written as `{tensor}` with the value in it; where the code does not show that it is a
+    # sequence, `tensor_code` is reported (a single number in a Tensor fails when the layer is built).
+    per_channel: str | None = None
+    tensor: str | None = None
+    tensor_code: str | None = None
 
 
 @dataclass(frozen=True)
@@ -216,6 +223,8 @@ class Rule:
     call_signature: tuple[str, ...] = ()  # the signature of applying a built layer (`bn(x, training=...)`)
     call_args: dict[str, ArgSpec] = field(default_factory=dict)
     reference_report: str | None = None  # code: the class used as a value is reported, not rewritten
+    reassigned: str | None = None  # code: the module assigns to the API's path; its uses are left alone
+    unresolved: str | None = None  # code: `<name>.<API>` through a name bound at run time (one per file)
     approximate: str | None = None  # why every edit of this rule is approximate (said once in the summary)
     kinds: dict[str, str] = field(default_factory=dict)  # engine kind -> code, for this rule's file
 
@@ -334,10 +343,11 @@ def _referenced_codes(rule: Rule):
                 yield action.code
         if spec.otherwise is not None:
             yield spec.otherwise.code
+        yield from (template.tensor_code for template in spec.calls.values() if template.tensor_code)
     for spec in rule.attributes.values():
         yield from (c for c in (spec.report, spec.note, *spec.refuse.values()) if c)
     yield from rule.members.values()
-    yield from (c for c in (rule.subclass, rule.rank_message, rule.reference_report) if c)
+    yield from (c for c in (rule.subclass, rule.rank_message, rule.reference_report, rule.reassigned, rule.unresolved) if c)
     if rule.infer is not None:
         yield from rule.infer.messages.values()
     yield from rule.kinds.values()
@@ -448,7 +458,7 @@ def _load_code(check: _Checker, key: str, raw: object) -> Code:
 
 _INHERITED_TABLES = ("args", "attributes", "members")
 _INHERITED_VALUES = ("subclass", "kind", "max_rank", "rank_message", "variants", "infer", "together",
-                     "call_signature", "call_args", "reference_report", "approximate")
+                     "call_signature", "call_args", "reference_report", "approximate", "reassigned", "unresolved")
 
 
 def _resolve_extends(check: _Checker, raw_rules: list) -> list:
@@ -481,7 +491,8 @@ def _load_rule(check: _Checker, raw: object, index: int, signatures: dict) -> Ru
         where,
         {"id", "title", "safety", "why", "source_signature", "apis", "args", "report", "examples",
          "kind", "attributes", "members", "subclass", "max_rank", "rank_message", "report_severity",
-         "variants", "infer", "together", "call_signature", "call_args", "reference_report", "approximate"},
+         "variants", "infer", "together", "call_signature", "call_args", "reference_report", "approximate",
+         "reassigned", "unresolved"},
         required={"id", "title", "safety", "why", "source_signature", "apis"},
     )
     rule_id = check.string(raw["id"], f"{where}.id")
@@ -589,6 +600,8 @@ def _load_rule(check: _Checker, raw: object, index: int, signatures: dict) -> Ru
         call_signature=call_signature,
         call_args=call_args,
         reference_report=raw.get("reference_report") and check.code(raw["reference_report"], f"{where}.reference_report"),
+        reassigned=raw.get("reassigned") and check.code(raw["reassigned"], f"{where}.reassigned"),
+        unresolved=raw.get("unresolved") and check.code(raw["unresolved"], f"{where}.unresolved"),
         approximate=raw.get("approximate") and check.string(raw["approximate"], f"{where}.approximate").strip(),
     )
 
@@ -765,11 +778,22 @@ def _load_arg(check: _Checker, spec: object, where: str) -> ArgSpec:
 
 def _load_call_template(check: _Checker, raw: object, where: str) -> CallTemplate:
     raw = check.table(raw, where)
-    check.keys(raw, where, {"signature", "template", "defaults"}, required={"signature", "template"})
+    check.keys(raw, where, {"signature", "template", "defaults", "per_channel", "tensor", "tensor_code"},
+               required={"signature", "template"})
+    signature = tuple(check.str_list(raw["signature"], f"{where}.signature"))
+    per_channel = raw.get("per_channel")
+    if per_channel is not None and (per_channel not in signature or "tensor" not in raw or "tensor_code" not in raw):
+        check.fail(f"{where}.per_channel", "expected a parameter of the signature, with 'tensor' and 'tensor_code'")
+    tensor = raw.get("tensor") and check.string(raw["tensor"], f"{where}.tensor")
+    if tensor is not None and "{" + per_channel + "}" not in tensor:
+        check.fail(f"{where}.tensor", f"must contain {{{per_channel}}}")
     return CallTemplate(
-        tuple(check.str_list(raw["signature"], f"{where}.signature")),
+        signature,
         check.string(raw["template"], f"{where}.template"),
         {k: check.string(v, f"{where}.defaults.{k}") for k, v in check.table(raw.get("defaults", {}), f"{where}.defaults").items()},
+        per_channel,
+        tensor,
+        raw.get("tensor_code") and check.code(raw["tensor_code"], f"{where}.tensor_code"),
     )
 
 

@@ -18,10 +18,13 @@ from harness import TOLERANCE, build, convert
 from keras_harness import _diff, compare
 
 import mindspore as ms  # noqa: E402
+import tensorflow as tf  # noqa: E402
 
 PRELUDE = """\
 import keras
+import numpy as np
 CF = "channels_first"
+VALUES = np.linspace(0.5, 1.5, 6).astype("float32")
 from keras import layers
 import tensorflow as tf
 frozen = True
@@ -108,6 +111,10 @@ INITIALIZERS = {
     "'ones'": None,
     "keras.initializers.Constant(0.3)": None,
     "tf.constant_initializer(1.7)": None,
+    # one value per channel: MindSpore takes them as a Tensor (it rejects ndarrays and lists)
+    "keras.initializers.Constant(VALUES)": None,
+    "keras.initializers.Constant(np.arange(6) / 4)": None,
+    "tf.constant_initializer([0.5, 0.7, 0.9, 1.1, 1.3, 1.5])": None,
 }
 
 
@@ -143,3 +150,46 @@ def test_random_initializers_draw_from_the_same_distribution(initializer, spread
     assert abs(ours.mean() - theirs.mean()) <= 0.1 * theirs.std()
     if spread == "max":  # bounded distributions: the same bounds
         assert abs(np.abs(ours).max() - np.abs(theirs).max()) <= 0.01 * np.abs(theirs).max()
+
+
+# -- the closest MindSpore forms the report-only rules name (KBN006-KBN008) --
+
+def _stats(channels, seed=3):
+    rng = np.random.default_rng(seed)
+    return [rng.uniform(0.5, 1.5, channels).astype(np.float32), rng.normal(0, 0.5, channels).astype(np.float32),
+            rng.normal(0, 1, channels).astype(np.float32), rng.uniform(0.5, 2.0, channels).astype(np.float32)]
+
+
+def test_fused_batch_norm_is_ops_batch_norm_on_nchw_input():
+    x = np.random.default_rng(0).normal(2, 3, (4, 5, 6, 6)).astype(np.float32)
+    gamma, beta, mean, var = _stats(5)
+    tensor = ms.Tensor
+    y, _, _ = tf.compat.v1.nn.fused_batch_norm(x, gamma, beta, mean=mean, variance=var, epsilon=1e-3,
+                                               data_format="NCHW", is_training=False)
+    ours = ms.ops.batch_norm(tensor(x), tensor(mean), tensor(var), tensor(gamma), tensor(beta), training=False, eps=1e-3)
+    assert _diff(y, ours.asnumpy()) <= TOLERANCE
+    y, _, _ = tf.compat.v1.nn.fused_batch_norm(x, gamma, beta, epsilon=1e-3, data_format="NCHW", is_training=True)
+    ours = ms.ops.batch_norm(tensor(x), ms.Parameter(tensor(mean)), ms.Parameter(tensor(var)), tensor(gamma), tensor(beta),
+                             training=True, eps=1e-3)
+    assert _diff(y, ours.asnumpy()) <= TOLERANCE
+
+
+def test_keras_backend_batch_normalization_is_ops_batch_norm_on_axis_1():
+    x = np.random.default_rng(1).normal(2, 3, (16, 6)).astype(np.float32)
+    gamma, beta, mean, var = _stats(6)
+    y = tf.keras.backend.batch_normalization(x, mean, var, beta, gamma, epsilon=1e-3)
+    tensor = ms.Tensor
+    ours = ms.ops.batch_norm(tensor(x), tensor(mean), tensor(var), tensor(gamma), tensor(beta), training=False, eps=1e-3)
+    assert _diff(np.asarray(y), ours.asnumpy()) <= TOLERANCE
+
+
+@pytest.mark.parametrize("scale_after", [True, False])
+def test_batch_norm_with_global_normalization_is_ops_batch_norm_between_transposes(scale_after):
+    t = np.random.default_rng(2).normal(2, 3, (4, 6, 6, 5)).astype(np.float32)
+    gamma, beta, m, v = _stats(5)
+    y = tf.nn.batch_norm_with_global_normalization(t, m, v, beta, gamma, 1e-3, scale_after)
+    ops, tensor = ms.ops, ms.Tensor
+    x = ops.transpose(tensor(t), (0, 3, 1, 2))
+    weight = tensor(gamma) if scale_after else ops.ones_like(tensor(m))
+    ours = ops.transpose(ops.batch_norm(x, tensor(m), tensor(v), weight, tensor(beta), training=False, eps=1e-3), (0, 2, 3, 1))
+    assert _diff(np.asarray(y), ours.asnumpy()) <= TOLERANCE
