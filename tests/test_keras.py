@@ -385,6 +385,48 @@ def test_a_file_that_reads_the_data_format_is_followed_under_both(conv, axis, ex
     assert expected in bn_line(output)
 
 
+def test_a_name_assigned_before_a_loop_is_read_inside_it():
+    output, _ = convert("""\
+        from keras.src import backend, layers
+        def f(x):
+            channel_axis = 1 if backend.image_data_format() == "channels_first" else -1
+            for i in range(8):
+                x = layers.SeparableConv2D(728, 3)(x)
+                x = layers.BatchNormalization(axis=channel_axis)(x)
+            return x
+    """)
+    assert "BatchNorm2d(728," in bn_line(output)
+
+
+def test_a_local_function_that_computes_from_its_arguments_may_be_copied():
+    source = HEAD + textwrap.dedent("""\
+        def f(x, width_coefficient, divisor=8):
+            def round_filters(filters):
+                filters *= width_coefficient
+                new_filters = max(divisor, int(filters + divisor / 2) // divisor * divisor)
+                return int(new_filters)
+            x = layers.Conv2D(round_filters(32), 3)(x)
+            return layers.BatchNormalization()(x)
+    """)
+    assert "BatchNorm2d(round_filters(32)," in bn_line(convert(source)[0])
+    moved = source.replace("    return layers.BatchNormalization", "    width_coefficient = 2\n    return layers.BatchNormalization")
+    output, findings = convert(moved)
+    assert "BNPORT_NUM_FEATURES" in bn_line(output)
+    assert any("width_coefficient, which round_filters() reads, is assigned again" in m for _, _, _, m in findings)
+
+
+def test_an_input_not_shown_on_one_path_of_an_if_is_reported_as_such():
+    output, findings = convert(HEAD, """\
+        def f(inputs, expand):
+            x = inputs
+            if expand:
+                x = layers.Conv2D(32, 1)(x)
+            return layers.BatchNormalization()(layers.DepthwiseConv2D(3)(x))
+    """)
+    assert "BNPORT_NUM_FEATURES" in bn_line(output)
+    assert any("the input depends on the if on line 4" in m for _, _, s, m in findings if s == "error")
+
+
 def test_int_shape_of_a_parameter_gives_its_channel_count():
     output, _ = convert("""\
         from tensorflow.keras import backend, layers

@@ -185,7 +185,11 @@ class Shapes:
                                            "num_features is cannot be told"}
         if self._reasons:
             return "uncertain", {"reason": self._reasons[0]}
-        known = [s for s in (_plain(shape) for shape in shapes) if s is not None and s.sizes]
+        branches = next((shape for shape in shapes if isinstance(shape, Either)), None)
+        if branches is not None:
+            return "uncertain", {"reason": f"the input depends on the if on line {self._line(branches.where)}, and the "
+                                           f"code does not show its size on every path"}
+        known = [s for s in shapes if s is not None and s.sizes]
         if known:
             shape = known[0]
             given = _bind(call, ("axis",)).get("axis")
@@ -467,8 +471,8 @@ class Shapes:
             inner_input = Shape.make(shape.rank - 1, {k - 1: v for k, v in shape.sizes if k >= 2})
         else:
             inner_input = Shape.make(None, {k: v for k, v in shape.sizes if k < 0})
-        out = _plain(self._of_layer(inner, lambda: inner_input))
-        if out is None:
+        out = self._of_layer(inner, lambda: inner_input)
+        if not isinstance(out, Shape):  # unknown, or different on different paths
             return None
         sizes = {k + 1 if k > 0 else k: v for k, v in out.sizes}
         if steps is not None:
@@ -627,6 +631,8 @@ class Shapes:
         `if` that assigns it, _UNKNOWN where it is assigned in a way not followed, None if not at all."""
         for earlier, boundary in reversed(self._before(self._statement_of(at))):
             if boundary is not None:
+                if earlier is not None and name not in _stored_names(earlier):
+                    return self._previous_value(name, earlier)  # a loop or try that leaves the name alone
                 return _UNKNOWN if self._assigned_in_function(name, at) else None
             if name in _stored_names(earlier):
                 return self._value_after(earlier, name)
@@ -667,7 +673,7 @@ class Shapes:
 
     def _before(self, statement) -> list:
         """The statements that run before `statement`, outermost block first: (statement, None), or
-        (None, what) where a loop, try or function ends the straight line."""
+        (owner, what) where a loop or try (the owner statement) or a function (None) ends the straight line."""
         ctx = self.ctx
         found: list = []
         while statement is not None:
@@ -685,7 +691,7 @@ class Shapes:
                         else "a function" if isinstance(owner, (cst.FunctionDef, cst.Lambda))
                         else "a try block" if isinstance(owner, (cst.Try, cst.TryStar, cst.ExceptHandler, cst.Finally))
                         else "a nested block")
-                found.insert(0, (None, what))
+                found.insert(0, (self._statement_of(owner) if what in ("a loop", "a try block") else None, what))
                 return found
             statement = outer
         return found
@@ -802,9 +808,8 @@ class Shapes:
             bound = list(scope[func.value]) if scope is not None else []
             if not bound:
                 return func.value in _PURE_BUILTINS
-            if len(bound) == 1 and isinstance(bound[0].node, cst.FunctionDef) \
-                    and isinstance(self.ctx.parent(bound[0].node), cst.Module):
-                return self._pure_function(bound[0].node)
+            if len(bound) == 1 and isinstance(bound[0].node, cst.FunctionDef):
+                return self._pure_function(bound[0].node)  # module-level, or local (its free names: _moved)
             return False
         if isinstance(func, cst.Attribute) and isinstance(func.value, cst.Name) and func.attr.value in _PURE_MATH:
             bound = list(scope[func.value.value]) if scope is not None else []
@@ -847,7 +852,25 @@ class Shapes:
             reason = self._attribute_moved(chain, where, site, low, high)
             if reason is not None:
                 return reason
+        for function in self._local_functions(expression):  # what a local function reads from around it
+            scope = ctx.scopes.get(function.body)
+            for name in _free_names(function):
+                for assignment in (scope[name] if scope is not None else ()):
+                    node = getattr(assignment, "node", None)
+                    if isinstance(node, cst.Name) and low < ctx.position(node) < high:
+                        return f"{name}, which {function.name.value}() reads, is assigned again on line {ctx.position(node)[0]}"
         return None
+
+    def _local_functions(self, expression) -> list[cst.FunctionDef]:
+        found = []
+        for call in _calls_in(expression):
+            scope = self.ctx.scopes.get(call)
+            if isinstance(call.func, cst.Name) and scope is not None:
+                bound = list(scope[call.func.value])
+                if len(bound) == 1 and isinstance(bound[0].node, cst.FunctionDef) \
+                        and not isinstance(self.ctx.parent(bound[0].node), cst.Module):
+                    found.append(bound[0].node)
+        return found
 
     def _attribute_moved(self, chain: cst.Attribute, where, site, low, high) -> str | None:
         ctx, text = self.ctx, code_of(chain)
@@ -882,7 +905,7 @@ class Shapes:
             return f"{name} is assigned in {store_function.name.value if store_function else 'the class body'}(), " \
                    f"which may run after this layer is built"
         statement = self._statement_of(store)
-        if any(s is statement for s, _ in self._before(self._statement_of(site))):
+        if any(s is statement for s, boundary in self._before(self._statement_of(site)) if boundary is None):
             return None
         return f"{name} is assigned after this layer is built (line {self.ctx.position(store)[0]})"
 
@@ -930,13 +953,6 @@ def _lift_all(function, shapes: list):
             pick = lambda side: _lift_all(function, shapes[:index] + [side] + shapes[index + 1:])  # noqa: E731
             return _either(shape.test, shape.where, pick(shape.yes), pick(shape.no))
     return function(shapes)
-
-
-def _plain(shape) -> Shape | None:
-    """A shape without branches (the first branch's, when they differ): for messages only."""
-    while isinstance(shape, Either):
-        shape = shape.yes
-    return shape
 
 
 def _rank_of(shape):
@@ -1313,6 +1329,17 @@ def _stored_names(node: cst.CSTNode) -> set[str]:
 
     node.visit(_Visit())
     return names
+
+
+def _free_names(function: cst.FunctionDef) -> set[str]:
+    """Names a function reads that it neither takes nor assigns (from the scopes around it)."""
+    params = {p.name.value for p in (*function.params.params, *function.params.posonly_params,
+                                      *function.params.kwonly_params)}
+    for star in (function.params.star_arg, function.params.star_kwarg):
+        if isinstance(star, cst.Param):
+            params.add(star.name.value)
+    stored = set().union(*(_stored_names(s) for s in function.body.body)) if function.body.body else set()
+    return set(_loaded_names(function.body)) - params - stored - set(dir(builtins))
 
 
 def _read_names(node: cst.CSTNode) -> set[str]:
