@@ -486,6 +486,27 @@ def test_without_assume_a_placeholder_binding_gets_one_warning_per_file():
     assert found == ["KBN303"] and without_markers(output) == source
 
 
+@pytest.mark.parametrize("imports, call", [
+    ("import importlib", "importlib.import_module"),
+    ("import importlib as il", "il.import_module"),
+    ("from importlib import import_module", "import_module"),
+])
+def test_import_module_with_a_literal_is_an_import(imports, call):
+    output, found = convert_assuming(f"{imports}\nlayers = {call}('tensorflow.keras.layers')\n"
+                                     "m = [layers.Dense(3, input_dim=2), layers.BatchNormalization()]\n")
+    assert "mindspore.nn.BatchNorm1d(3, momentum=0.99, eps=1e-3)" in output and found == []
+
+
+@pytest.mark.parametrize("source", [
+    "import_module = load\nlayers = import_module('keras.layers')\n",
+    "import importlib\nlayers = importlib.import_module(name)\n",
+    "import importlib\nlayers = importlib.import_module('keras.layers')\nif old:\n    layers = None\n",
+])
+def test_other_import_module_calls_are_not_imports(source):
+    output, found = convert_assuming(source + "y = layers.BatchNormalization()(x)\n")
+    assert "mindspore" not in without_markers(output) and found == ["KBN303"]
+
+
 def test_a_module_that_reassigns_the_keras_class_is_left_alone_visibly():
     source = textwrap.dedent("""\
         import tensorflow as tf

@@ -22,7 +22,7 @@ from bnport.context import Context
 from bnport.expressions import code_of
 from bnport.features import Shapes
 from bnport.index import Index
-from bnport.injected import assumed, reassignments, report_unresolved
+from bnport.injected import assumed, imported_by_call, reassignments, report_unresolved
 from bnport.model import Finding
 from bnport.positions import Positions
 from bnport.resolve import Reference, find_references
@@ -51,8 +51,8 @@ class Analysis:
 def analyse(module: cst.Module, ruleset: RuleSet, index: Index, positions: Positions,
             assume: dict[str, str] | None = None) -> Analysis:
     """`assume`: names bound at run time (`layers = None`), read as these modules (injected.py)."""
-    references = find_references(index.all_scopes, index.parents, ruleset.wanted, ruleset.relevant, index.scopes,
-                                 assumed(index, assume) if assume else ())
+    declared = (assumed(index, assume) if assume else []) + imported_by_call(index)
+    references = find_references(index.all_scopes, index.parents, ruleset.wanted, ruleset.relevant, index.scopes, declared)
     ctx = Context(ruleset, references, index, positions)
     return _Analyser(ctx, assume or {}).run(module)
 

@@ -12,6 +12,9 @@ call inside its builders. bnport never runs code, so such a name is no import: i
   binding and wins (a read that may see both stays ambiguous, as it would without the key).
 - without it, one warning per file names the uses that look like a converted API
   (`<name>.BatchNormalization`) through such a name, and the key that would resolve them.
+
+`layers = importlib.import_module("tensorflow.keras.layers")` (a literal, and the name's only binding
+in its scope) needs no key: it is an import spelled as a call, and resolves as one.
 """
 
 from __future__ import annotations
@@ -174,3 +177,49 @@ def reassignments(ctx, references) -> dict:
         text = " ".join(cst.Module([]).code_for_node(value).split()) if value is not None else "a value"
         found[entry[0]] = (reference.node, text if len(text) <= 40 else text[:37] + "...")
     return found
+
+
+def imported_by_call(index: Index) -> list[tuple[_Binding, str]]:
+    """`layers = importlib.import_module("tensorflow.keras.layers")`, the only binding of its name in its
+    scope: (binding, module), resolved like `import tensorflow.keras.layers as layers`."""
+    found = []
+    for scope in index.all_scopes:
+        for assignment in scope.assignments:
+            node = assignment.node
+            statement = index.parents.get(index.parents.get(node)) if isinstance(node, cst.Name) else None
+            if not (isinstance(statement, cst.Assign) and len(statement.targets) == 1
+                    and statement.targets[0].target is node and len(scope.assignments[assignment.name]) == 1):
+                continue
+            module = _import_module_literal(statement.value, index)
+            if module is not None:
+                found.append((_Binding(assignment.name, list(assignment.references)), module))
+    return found
+
+
+def _import_module_literal(value, index: Index) -> str | None:
+    """The module a call `importlib.import_module("<literal>")` imports (any import form of importlib)."""
+    from bnport.index import ImportAssignment
+    from bnport.resolve import binding_name
+
+    value = strip_parens(value)
+    if not (isinstance(value, cst.Call) and len(value.args) == 1 and value.args[0].keyword is None
+            and not value.args[0].star and isinstance(value.args[0].value, cst.SimpleString)):
+        return None
+    func = value.func
+    head = func.value if isinstance(func, cst.Attribute) else func
+    scope = index.scopes.get(head)
+    if not isinstance(head, cst.Name) or scope is None:
+        return None
+    bindings = scope.resolve(head.value, scope)
+    if len(bindings) != 1 or not isinstance(bindings[0], ImportAssignment):
+        return None
+    qualified = binding_name(bindings[0])
+    if isinstance(func, cst.Attribute) and qualified is not None:
+        qualified = f"{qualified}.{func.attr.value}"
+    if qualified != "importlib.import_module":
+        return None
+    try:
+        text = value.args[0].value.evaluated_value
+    except (ValueError, SyntaxError):
+        return None
+    return text if isinstance(text, str) and all(part.isidentifier() for part in text.split(".")) else None
