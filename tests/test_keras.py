@@ -38,6 +38,14 @@ def severities(findings):
     ("from keras.layers import BatchNormalization as BN", "BN"),
     ("import tensorflow as tf\nlayers = tf.keras.layers", "layers.BatchNormalization"),
     ("import keras\nL = keras.layers", "L.BatchNormalization"),
+    ("import keras_core as keras", "keras.layers.BatchNormalization"),
+    ("from keras._tf_keras.keras.layers import BatchNormalization", "BatchNormalization"),
+    ("import tf_keras", "tf_keras.layers.BatchNormalization"),
+    ("from keras.layers.normalization import BatchNormalization", "BatchNormalization"),
+    ("from keras.layers.normalization_v2 import BatchNormalization", "BatchNormalization"),
+    ("from tensorflow.python.keras.layers.normalization import BatchNormalization", "BatchNormalization"),
+    ("from keras.src.layers.normalization.batch_normalization import BatchNormalization", "BatchNormalization"),
+    ("import keras.api._v2.keras as keras", "keras.layers.BatchNormalization"),
 ])
 def test_every_import_form_reaches_batchnormalization(imports, spelling):
     output, _ = convert(f"{imports}\nx = {spelling}(axis=1)(conv)\n")
@@ -611,6 +619,12 @@ def test_layer_attributes_keep_keras_names_and_momentum_is_reported():
 
 
 @pytest.mark.parametrize("source", [
+    "import tensorflow.compat.v1 as tf\ny, m, v = tf.nn.fused_batch_norm(x, g, b, data_format='NCHW')\n",
+    "import tensorflow as tf\ny = tf.compat.v1.nn.fused_batch_norm(x, g, b)\n",
+    "import tensorflow as tf\ny = tf.raw_ops.FusedBatchNormV3(x=x, scale=g, offset=b, mean=m, variance=v)\n",
+    "import tensorflow as tf\ny = tf.keras.backend.batch_normalization(x, m, v, b, g)\n",
+    "from keras import backend as K\ny = K.batch_normalization(x, m, v, b, g)\n",
+    "import tensorflow as tf\ny = tf.nn.batch_norm_with_global_normalization(t, m, v, b, g, 1e-3, True)\n",
     "import tensorflow as tf\ny = tf.nn.batch_normalization(x, m, v, None, None, 1e-3)\n",
     "from keras import ops\ny = ops.batch_normalization(x, m, v, axis=1)\n",
     "import tensorflow as tf\ny = tf.compat.v1.layers.batch_normalization(x, training=t)\n",
