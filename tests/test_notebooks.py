@@ -73,3 +73,15 @@ def test_a_syntax_error_names_the_cell():
              {"cell_type": "code", "metadata": {}, "source": "x = (\nnn.BatchNorm2d(3"}]
     result = convert(json.dumps({"cells": cells}, indent=1).encode())
     assert result.status == "error" and result.error.startswith("cell 2:")
+
+
+def test_cell_magics_that_run_python_are_converted_and_others_left_alone():
+    cells = [{"cell_type": "code", "metadata": {}, "source": "import torch.nn as nn\n"},
+             {"cell_type": "code", "metadata": {}, "source": "%%time\nbn = nn.BatchNorm2d(3, momentum=0.01)\n"},
+             {"cell_type": "code", "metadata": {}, "source": "%%capture out\nbn2 = nn.BatchNorm2d(3)\n"},
+             {"cell_type": "code", "metadata": {}, "source": "%%writefile model.py\nbn3 = nn.BatchNorm2d(3)\n"}]
+    result = convert(json.dumps({"cells": cells}, indent=1).encode())
+    sources = [cell["source"] for cell in json.loads(result.converted)["cells"]]
+    assert sources[1] == "%%time\nbn = mindspore.nn.BatchNorm2d(3, momentum=0.99)\n"
+    assert sources[2] == "%%capture out\nbn2 = mindspore.nn.BatchNorm2d(3)\n"
+    assert sources[3] == cells[3]["source"]  # not run as Python: the file it writes is converted on its own
