@@ -435,6 +435,18 @@ def test_an_input_not_shown_on_one_path_of_an_if_is_reported_as_such():
     assert any("the input depends on the if on line 4" in m for _, _, s, m in findings if s == "error")
 
 
+@pytest.mark.parametrize("setting, expected", [
+    ("", "BatchNorm2d(8,"),
+    ("keras.backend.set_image_data_format('channels_last')\n", "BatchNorm2d(8,"),
+    ("keras.backend.set_image_data_format('channels_first')\n", "BNPORT_NUM_FEATURES"),  # the width
+    ("def f():\n    keras.backend.set_image_data_format('channels_last')\n", "BNPORT_NUM_FEATURES"),  # either
+])
+def test_a_module_level_data_format_setting_fixes_the_layout(setting, expected):
+    output, _ = convert("import keras\nfrom keras import layers\n" + setting
+                        + "y = layers.BatchNormalization()(layers.Conv2D(8, 3)(x))\n")
+    assert expected in bn_line(output)
+
+
 def test_int_shape_of_a_parameter_gives_its_channel_count():
     output, _ = convert("""\
         from tensorflow.keras import backend, layers

@@ -175,8 +175,22 @@ class Shapes:
         if self._formats is None:
             mentioned = any(isinstance(node, cst.Attribute) and node.attr.value in _FORMAT_NAMES
                             or isinstance(node, cst.Name) and node.value in _FORMAT_NAMES for node in self.ctx.scopes)
-            self._formats = FORMATS if mentioned else FORMATS[:1]
+            set_to = self._format_set_at_top()
+            self._formats = (set_to,) if set_to else FORMATS if mentioned else FORMATS[:1]
         return self._formats
+
+    def _format_set_at_top(self) -> str | None:
+        """`keras.backend.set_image_data_format("channels_first")` as a statement of the module, and no other
+        call of a setter anywhere: that format."""
+        calls = [node for node in self.ctx.scopes if isinstance(node, cst.Call)
+                 and self.ctx.name_of(node.func) in self.infer.format_setters]
+        if len(calls) != 1 or len(calls[0].args) != 1 or not isinstance(calls[0].args[0].value, cst.SimpleString):
+            return None
+        statement = self.ctx.parent(self.ctx.parent(calls[0]))
+        if not (isinstance(self.ctx.parent(calls[0]), cst.Expr) and isinstance(self.ctx.parent(statement), cst.Module)):
+            return None
+        value = _string(calls[0].args[0].value)
+        return value if value in FORMATS else None
 
     def _problem(self, call: cst.Call, found) -> tuple[str, dict]:
         axis, shapes = found[0], found[1]
