@@ -117,8 +117,23 @@ def test_dense_on_an_input_of_unknown_rank_gives_the_count_and_an_error_on_the_c
 
 @pytest.mark.parametrize("declared", ["input_shape=(6, 3)", "batch_input_shape=(None, 6, 3)"])
 def test_the_input_a_first_layer_declares_gives_the_rank(declared):
-    output, findings = convert(HEAD + f"model.add(layers.Dense(6, {declared}))\nmodel.add(layers.BatchNormalization())\n")
+    source = HEAD + f"model = Sequential()\nmodel.add(layers.Dense(6, {declared}))\nmodel.add(layers.BatchNormalization())\n"
+    output, findings = convert(source)
     assert "BatchNorm1d(6," in bn_line(output) and [f[2] for f in findings] == ["warning"]  # (N, 6, 6), channels-last
+    # only a model's first layer declares its input: a model made out of sight may have layers already
+    assert codes(source.replace("model = Sequential()\n", "")) == ["KBN125"]
+
+
+def test_a_name_a_function_may_rebind_through_global_is_not_followed():
+    output, _ = convert(HEAD, f"""\
+        x = layers.Conv2D(8, 3, {CF})(inputs)
+        def widen():
+            global x
+            x = layers.Conv2D(16, 3, {CF})(x)
+        widen()
+        y = layers.BatchNormalization(axis=1)(x)
+    """)
+    assert "BNPORT_NUM_FEATURES" in bn_line(output)
 
 
 def test_input_dim_declares_a_2d_input():

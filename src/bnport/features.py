@@ -104,6 +104,7 @@ class _EitherValue:
 
 
 _UNKNOWN = object()  # assigned, but not in a way bnport follows
+_FRESH = object()  # a sequence of layers that starts here (a list, a new model)
 
 
 @dataclass(frozen=True)
@@ -222,7 +223,7 @@ class Shapes:
         if isinstance(parent, cst.Element) and isinstance(ctx.parent(parent), (cst.List, cst.Tuple)):
             elements = ctx.parent(parent).elements
             index = next(i for i, e in enumerate(elements) if e is parent)
-            return [self._of_sequence([e.value for e in elements[:index]])]
+            return [self._of_sequence([e.value for e in elements[:index]], _FRESH)]
         if isinstance(parent, cst.Arg):
             chain = self._add_chain(ctx.parent(parent), parent)
             if chain is not None:
@@ -235,14 +236,15 @@ class Shapes:
         return []
 
     def _of_sequence(self, before: list, start=None):
-        """The output shape of the last of `before`, applied in order to `start` (a shape, None for
-        unknown, or a string: why the beginning is not certain)."""
+        """The output shape of the last of `before`, applied in order to what comes first: `start` is
+        _FRESH (a new model or a list: its first layer may declare the input), None (layers may come
+        before, out of sight), or a string (why the layers before are not certain)."""
         if not before:
             if isinstance(start, str):
                 self._reasons.append(start)
-                return None
-            return start
-        return self._of_layer(before[-1], lambda: self._of_sequence(before[:-1], start), declared=True)
+            return None
+        first = len(before) == 1 and start is _FRESH  # Keras reads input_shape= on the first layer only
+        return self._of_layer(before[-1], lambda: self._of_sequence(before[:-1], start), declared=first)
 
     def _add_chain(self, call, arg):
         """`model.add(<layer>)`: the layers added to the same model before it, and how the model began."""
@@ -269,7 +271,7 @@ class Shapes:
                                                and value.func.value.value == receiver) else None
             if isinstance(small, cst.Assign) and len(small.targets) == 1 and isinstance(small.targets[0].target, cst.Name) \
                     and small.targets[0].target.value == receiver:
-                layers, start = _listed_layers(small.value), None  # a new model under the same name
+                layers, start = _listed_layers(small.value), _FRESH  # a new model under the same name
             elif method == "add" and len(value.args) == 1 and value.args[0].keyword is None and not value.args[0].star:
                 layers.append(value.args[0].value)
             elif method == "pop" and not value.args and layers:
@@ -643,6 +645,8 @@ class Shapes:
         """The value last assigned to `name` before the statement holding `at`, in the same block or
         the blocks around it (not out of loops or functions): an expression, an _EitherValue for an
         `if` that assigns it, _UNKNOWN where it is assigned in a way not followed, None if not at all."""
+        if self._assigned_from_elsewhere(name, at):
+            return _UNKNOWN  # `global` / `nonlocal` in a function that may run in between
         for earlier, boundary in reversed(self._before(self._statement_of(at))):
             if boundary is not None:
                 if earlier is not None and name not in _stored_names(earlier):
@@ -680,6 +684,18 @@ class Shapes:
         if isinstance(orelse, cst.If):  # elif
             return self._value_after(orelse, name) if name in _stored_names(orelse) else self._previous_value(name, owner)
         return self._block_value(orelse.body.body, name, owner)
+
+    def _assigned_from_elsewhere(self, name: str, at) -> bool:
+        """`name` is also assigned inside another function (through global or nonlocal)."""
+        scope = self.ctx.scopes.get(at)
+        if scope is None:
+            return False
+        for assignment in scope.resolve(name, scope):
+            owner = assignment.scope.node  # where the name lives: a function, or the module (a class body)
+            owner = owner if isinstance(owner, cst.FunctionDef) else self._function_of(owner)
+            if isinstance(assignment.node, cst.Name) and self._function_of(assignment.node) is not owner:
+                return True
+        return False
 
     def _assigned_in_function(self, name: str, at) -> bool:
         scope = self.ctx.scopes.get(at)
