@@ -542,6 +542,11 @@ def test_other_import_module_calls_are_not_imports(source):
     assert "mindspore" not in without_markers(output) and found == ["KBN303"]
 
 
+def test_an_attribute_of_self_is_not_a_module_name_bound_at_run_time():
+    source = "class Net:\n    def build(self):\n        return self.layers.BatchNormalization()\n"
+    assert convert_assuming(source) == (source, [])
+
+
 def test_a_module_that_reassigns_the_keras_class_is_left_alone_visibly():
     source = textwrap.dedent("""\
         import tensorflow as tf

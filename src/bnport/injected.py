@@ -107,7 +107,10 @@ def lines_of_bindings(name: str, index: Index, positions) -> list[str]:
                 continue
             if text not in described:
                 described.append(text)
-    return described or ["nothing in this file"]
+    if not described:
+        star = any(isinstance(node, cst.ImportFrom) and isinstance(node.names, cst.ImportStar) for node in index.scopes)
+        described.append("nothing in this file" + (" but a star import (from ... import *)" if star else ""))
+    return described
 
 
 def _assigned_value(node, parents):
@@ -134,8 +137,8 @@ def report_unresolved(ctx, assume: dict[str, str]) -> None:
         while isinstance(head, cst.Attribute):
             parts.insert(0, head.attr.value)
             head = head.value
-        if not isinstance(head, cst.Name) or head.value in assume:
-            continue
+        if not isinstance(head, cst.Name) or head.value in assume or head.value in ("self", "cls"):
+            continue  # (`self.layers.BatchNormalization`: an attribute of the user's object, not a module name)
         tail = "." + ".".join(parts)
         match = next(((rule, source[: -len(tail)]) for rule, source in sources if source.endswith(tail)), None)
         bindings = scope.resolve(head.value, scope)
