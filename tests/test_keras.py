@@ -673,3 +673,18 @@ def test_every_keras_edit_is_approximate():
     assert result.edits and {e.safety for e in result.edits} == {"approximate"}
     _, result = convert_text("import torch.nn as nn\nbn = nn.BatchNorm2d(3)\n")
     assert {e.safety for e in result.edits} == {"exact"}
+
+
+@pytest.mark.parametrize("producer, rank", [("Conv1D", 3), ("Conv2D", 4), ("Conv3D", 5)])
+def test_the_input_rank_of_a_synchronized_layer_is_given_to_the_plan(producer, rank):
+    """MindSpore's SyncBatchNorm takes 2-D and 4-D input only: the target limits read the rank here."""
+    from bnport.analysis import analyse
+    from bnport.convert import parse
+    from bnport.index import build_index
+    from bnport.positions import Positions
+
+    source = HEAD + f"y = layers.BatchNormalization(axis=1, synchronized=True)(layers.{producer}(6, 3, {CF})(x))\n"
+    module, text, tree = parse(source.encode())
+    index = build_index(module)
+    plans = analyse(module, load_rules(), index, Positions(module, text, tree, index.parents)).plans
+    assert [(p.api.target, p.input_rank) for p in plans.values()] == [("mindspore.nn.SyncBatchNorm", rank)]
