@@ -21,6 +21,7 @@ import pytest
 from hypothesis import given
 from libcst.metadata import BuiltinAssignment, MetadataWrapper, PositionProvider, ScopeProvider
 from bnport.analysis import analyse
+from bnport.config import load as load_config
 from bnport.applier import Applier
 from bnport.convert import parse
 from bnport.imports import plan_imports
@@ -179,11 +180,11 @@ def _calls(module, names):
     return found
 
 
-def converted_both_ways(data: bytes):
+def converted_both_ways(data: bytes, assume: dict | None = None):
     module, text, tree = parse(data)
     index = build_index(module)
     positions = Positions(module, text, tree, index.parents)
-    analysis = analyse(module, RULES, index, positions)
+    analysis = analyse(module, RULES, index, positions, assume=assume)
     if not analysis.changes_anything:
         return None
     imports = plan_imports(module, index.all_scopes, analysis.replaced)
@@ -203,7 +204,8 @@ def test_name_resolution_equals_libcst(name):
 
 @pytest.mark.parametrize("name", list(SOURCES))
 def test_printing_untouched_statements_from_the_text_equals_printing_everything(name):
-    both = converted_both_ways(SOURCES[name])
+    config = ROOT / Path(name).parent / "bnport.toml"  # a fixture converted with its configuration (assume)
+    both = converted_both_ways(SOURCES[name], dict(load_config(config).assume) if config.is_file() else None)
     if name in NOTHING_TO_CONVERT:
         assert both is None
         return

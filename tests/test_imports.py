@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 from bnport.convert import convert_file
 from bnport.rules import load_rules
-from conftest import convert_text
+from conftest import convert_text, fixture_options
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 CASES = sorted(p for p in FIXTURES.glob("*/*") if (p / "before.py").is_file())
@@ -46,7 +46,8 @@ def test_converted_fixtures_are_sorted_as_ruff_sorts(case, tmp_path):
     if is_sorted(before, cwd=tmp_path):
         assert is_sorted(after, cwd=tmp_path)
     else:  # not sorted to begin with: sorting, then converting, gives the sorted conversion
-        assert convert_text(sort(before, tmp_path))[0] == sort(after, tmp_path)
+        options = fixture_options().get(before)  # a fixture converted with its own bnport.toml
+        assert convert_text(sort(before, tmp_path), options=options)[0] == sort(after, tmp_path)
 
 
 @pytest.mark.parametrize("case", NOTEBOOKS, ids=lambda p: f"{p.parent.name}/{p.name}")

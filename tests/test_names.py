@@ -80,7 +80,7 @@ def test_star_import_of_torch_does_not_bind_nn():
 def test_star_import_of_keras_layers_binds_its_layers():
     output, _ = convert("""\
         from tensorflow.keras.layers import *
-        model = [Conv2D(16, 3), BatchNormalization(axis=1)]
+        model = [Conv2D(16, 3, data_format="channels_first"), BatchNormalization(axis=1)]
     """)
     assert "mindspore.nn.BatchNorm2d(16, momentum=0.99, eps=1e-3)" in output
 

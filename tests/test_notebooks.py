@@ -146,3 +146,15 @@ def test_magics_and_blank_lines_round_trip_byte_for_byte(notebook):
     lines = "\n".join(texts).split("\n")
     assert lines.count(CONVERTED) == 1 and lines.count("import mindspore") == 1 and CALL not in lines
     assert result.converted == json.dumps(after, indent=1, ensure_ascii=False).encode() + b"\n"
+
+
+def test_cell_magics_that_run_python_are_converted_and_others_left_alone():
+    cells = [{"cell_type": "code", "metadata": {}, "source": "import torch.nn as nn\n"},
+             {"cell_type": "code", "metadata": {}, "source": "%%time\nbn = nn.BatchNorm2d(3, momentum=0.01)\n"},
+             {"cell_type": "code", "metadata": {}, "source": "%%capture out\nbn2 = nn.BatchNorm2d(3)\n"},
+             {"cell_type": "code", "metadata": {}, "source": "%%writefile model.py\nbn3 = nn.BatchNorm2d(3)\n"}]
+    result = convert(json.dumps({"cells": cells}, indent=1).encode())
+    sources = [cell["source"] for cell in json.loads(result.converted)["cells"]]
+    assert sources[1] == "%%time\nbn = mindspore.nn.BatchNorm2d(3, momentum=0.99)\n"
+    assert sources[2] == "%%capture out\nbn2 = mindspore.nn.BatchNorm2d(3)\n"
+    assert sources[3] == cells[3]["source"]  # not run as Python: the file it writes is converted on its own

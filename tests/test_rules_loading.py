@@ -147,3 +147,30 @@ def test_a_code_is_defined_once(tmp_path):
     (tmp_path / "common.toml").write_text(COMMON + '\n[codes.TBN101]\ntitle = "x"\nseverity = "info"\nmessage = "x"\nwhy = "x"\nfix = "x"\n')
     with pytest.raises(RuleError, match="codes.TBN101: already defined in"):
         load_rules.__wrapped__(tmp_path)
+
+
+KERAS = (default_rules_dir() / "keras.toml").read_text()
+
+
+@pytest.mark.parametrize(
+    "old, new, key, reason",
+    [
+        ('"{keras_layers}.Dense" = { kind = "dense"', '"{keras_layers}.Dense" = { kind = "dens"', "layers.{keras_layers}.Dense.kind", "expected one of"),
+        ('"{keras_layers}.Conv1D" = { kind = "conv", rank = 3, count = "filters"', '"{keras_layers}.Conv1D" = { kind = "conv", rank = 1, count = "filters"', "layers.{keras_layers}.Conv1D.rank", "rank of 2 or more"),
+        ('"{keras_layers}.Dense" = { kind = "dense", count = "units"', '"{keras_layers}.Dense" = { kind = "dense", count = "width"', "layers.{keras_layers}.Dense.count", "not a parameter of its signature"),
+        ('"{keras_layers}.Conv2D" = { kind = "conv", rank = 4, count = "filters", signature = "conv" }', '"{keras_layers}.Conv2D" = { kind = "conv", count = "filters", signature = "conv" }', "layers.{keras_layers}.Conv2D.rank", "required key"),
+        ('"{keras_layers}.Flatten" = { kind = "flatten" }', '"{keras_layers}.Flatten" = { kind = "flatten", count = "units" }', "layers.{keras_layers}.Flatten.count", "unknown key"),
+        ('keeps_layers = [', 'keeps = [', "infer.keeps", "unknown key"),
+        ('per_channel = "value", tensor = "{mindspore}.Tensor({value}', 'per_channel = "data", tensor = "{mindspore}.Tensor({value}', "Constant.per_channel", "a parameter of the signature"),
+        ('reassigned = "KBN304"', 'reassigned = "KBN999"', "KBN001", "unknown finding code 'KBN999'"),
+    ],
+)
+def test_broken_keras_tables_are_rejected_with_file_key_and_reason(tmp_path, old, new, key, reason):
+    assert old in KERAS
+    (tmp_path / "keras.toml").write_text(KERAS.replace(old, new, 1))
+    (tmp_path / "common.toml").write_text(COMMON)
+    with pytest.raises(RuleError) as caught:
+        load_rules.__wrapped__(tmp_path)
+    message = str(caught.value)
+    assert message.startswith(str(tmp_path / "keras.toml") + ": ")
+    assert key in message and reason in message, message

@@ -12,7 +12,7 @@ from click.testing import CliRunner
 from bnport.cli import main
 
 TORCH = "import torch.nn as nn\n\nbn = nn.BatchNorm2d(64, momentum=0.01, device='cpu')\n"
-KERAS = "from keras import layers\nx = layers.Conv2D(8, 3)(x)\nx = layers.BatchNormalization(axis=1)(x)\n"
+KERAS = "from keras import layers\nx = layers.Conv2D(8, 3, data_format=\"channels_first\")(x)\nx = layers.BatchNormalization(axis=1)(x)\n"
 SCHEMA = Path(__file__).resolve().parent / "data" / "sarif-schema-2.1.0.json"
 
 
@@ -75,7 +75,7 @@ def test_comments_false_writes_no_removal_comment(project):
 
 
 @pytest.mark.parametrize("table, message", [
-    ("colour = 'red'", "tool.bnport.colour: unknown key (allowed: cache-dir, comments, exclude, "),
+    ("colour = 'red'", "tool.bnport.colour: unknown key (allowed: assume, cache-dir, comments, exclude, "),
     ("exlude = ['x']", "tool.bnport.exlude: unknown key; did you mean 'exclude'?"),
     ("extend_exclude = ['x']", "tool.bnport.extend_exclude: unknown key; did you mean 'extend-exclude'?"),
     ("select = ['TBN01']", "tool.bnport.select: 'TBN01' is not a rule id, finding code or prefix of one; did you mean 'TBN001'?"),
@@ -83,6 +83,9 @@ def test_comments_false_writes_no_removal_comment(project):
     ("select = ['XBN']", "tool.bnport.select: 'XBN' is not a rule id, finding code or prefix"),
     ("comments = 'no'", "tool.bnport.comments: expected true or false"),
     ("target = 'paddle'", "tool.bnport.target: expected one of mindspore"),
+    ("assume = ['layers']", "tool.bnport.assume: expected a table of names and modules"),
+    ("assume = {layers = 'keras layers'}", "tool.bnport.assume: layers: 'keras layers' is not a dotted module path"),
+    ("assume = {'2x' = 'keras.layers'}", "tool.bnport.assume: '2x' is not a Python name"),
 ])
 def test_bad_config_is_one_error_naming_key_and_file_exit_2(project, table, message):
     (project / "pyproject.toml").write_text(f"[tool.bnport]\n{table}\n")
@@ -108,6 +111,51 @@ def test_a_code_from_another_config_file_names_that_file(tmp_path):
     other.write_text("select = ['TBN01']\n")
     code, _, err = bnport("rewrite", "--check", "--config", other, tmp_path)
     assert code == 2 and f"bnport.toml: (top level).select: 'TBN01' is not a rule id, finding code or prefix of one; did you mean 'TBN001'?" in err
+
+
+INJECTED = """\
+layers = None
+
+
+def build(**kwargs):
+    global layers
+    layers = get_submodules_from_kwargs(kwargs)
+    x = layers.Conv2D(8, 3, data_format="channels_first")(kwargs["inputs"])
+    return layers.BatchNormalization(axis=1)(x)
+"""
+
+
+def test_assume_in_the_config_resolves_a_name_bound_at_run_time(tmp_path):
+    (tmp_path / "pyproject.toml").write_text('[tool.bnport]\nassume = {layers = "keras.layers"}\n')
+    (tmp_path / "model.py").write_text(INJECTED)
+    code, out, err = bnport("rewrite", "-v", tmp_path / "model.py")
+    assert "mindspore.nn.BatchNorm2d(8, momentum=0.99, eps=1e-3)(x)" in (tmp_path / "model.py").read_text()
+    assert "assume={'layers': 'keras.layers'}" in err
+
+
+def test_assume_flag_adds_to_the_config_and_wins_for_the_same_name(tmp_path):
+    (tmp_path / "pyproject.toml").write_text('[tool.bnport]\nassume = {layers = "mylib.layers"}\n')
+    (tmp_path / "model.py").write_text(INJECTED)
+    code, out, _ = bnport("rewrite", "--check", tmp_path / "model.py")
+    assert code == 0  # mylib.layers is not Keras: nothing to do, and no warning (the user said what it is)
+    code, out, _ = bnport("rewrite", "--check", "--assume", "layers=keras.layers", tmp_path / "model.py")
+    assert code == 1 and "would rewrite" in out
+
+
+def test_without_assume_one_warning_names_the_uses_and_the_key(tmp_path):
+    (tmp_path / "model.py").write_text(INJECTED + "\ndef head(layers):\n    return layers.BatchNormalization()\n")
+    code, out, _ = bnport("rewrite", "--check", "--isolated", tmp_path / "model.py")
+    warnings = [line for line in out.splitlines() if "KBN303" in line]
+    assert code == 1 and len(warnings) == 1
+    assert "layers.BatchNormalization (lines 8, 11; layers is bound to None on line 1, a call on line 6, a parameter)" in warnings[0]
+    assert '[tool.bnport.assume] as layers = "keras.layers"' in warnings[0] and "--assume layers=keras.layers" in warnings[0]
+
+
+@pytest.mark.parametrize("entry", ["layers", "layers=", "=keras.layers", "layers=keras layers"])
+def test_a_bad_assume_flag_is_a_usage_error(tmp_path, entry):
+    (tmp_path / "model.py").write_text(INJECTED)
+    code, _, err = bnport("rewrite", "--check", "--assume", entry, tmp_path / "model.py")
+    assert code == 2 and "--assume" in err
 
 
 # -- stdin --

@@ -23,6 +23,7 @@ from bnport.context import Context
 from bnport.expressions import code_of
 from bnport.features import Shapes
 from bnport.index import Index
+from bnport.injected import assumed, imported_by_call, reassignments, report_unresolved
 from bnport.layer_uses import LayerEdits, LayerUses
 from bnport.layers import Fact, Layer, LayerObjects
 from bnport.model import Finding
@@ -70,24 +71,28 @@ class Analysis:
 
 
 def analyse(module: cst.Module, ruleset: RuleSet, index: Index, positions: Positions,
-            project: ProjectIndex | None = None, package: str | None = None) -> Analysis:
+            project: ProjectIndex | None = None, package: str | None = None,
+            assume: dict[str, str] | None = None) -> Analysis:
     """`project`: what the project's modules export (names imported from them resolve through it);
-    `package`: the module's own package, for its relative imports."""
+    `package`: the module's own package, for its relative imports; `assume`: names bound at run time
+    (`layers = None`), read as these modules (injected.py)."""
     wanted, relevant, canonical = ruleset.wanted, ruleset.relevant, None
     if project is not None:
         canonical = project.canonical
         wanted = lambda name: ruleset.wanted(name) or name in project.exports or name in project.registries  # noqa: E731
         relevant = lambda name: ruleset.relevant(name) or project.relevant(name)  # noqa: E731
+    declared = (assumed(index, assume) if assume else []) + imported_by_call(index)
     references = find_references(index.all_scopes, index.parents, wanted, relevant, index.scopes,
-                                 ruleset.star_names, package=package, canonical=canonical)
+                                 ruleset.star_names, package=package, canonical=canonical, assumed=declared)
     ctx = Context(ruleset, references, index, positions)
-    return _Analyser(ctx, project).run(module)
+    return _Analyser(ctx, project, assume or {}).run(module)
 
 
 class _Analyser:
-    def __init__(self, ctx: Context, project: ProjectIndex | None = None):
+    def __init__(self, ctx: Context, project: ProjectIndex | None = None, assume: dict[str, str] | None = None):
         self.ctx = ctx
         self.project = project
+        self.assume = assume or {}
         self.flow = ClassFlow(ctx)
         self.objects = LayerObjects(ctx, self.flow)
         self.uses = LayerUses(ctx, self.flow, self.objects)
@@ -100,9 +105,14 @@ class _Analyser:
     def run(self, module: cst.Module) -> Analysis:
         ctx = self.ctx
         ordered = sorted(ctx.references.values(), key=lambda r: ctx.position(r.node))
+        patched = reassignments(ctx, ordered)
         for reference in ordered:
             entry = ctx.ruleset.by_source.get(reference.name)
-            if entry is not None:
+            if entry is not None and entry[0] in patched:
+                target, value = patched[entry[0]]
+                ctx.report(reference.node, entry[0], entry[0].reassigned, name=code_of(target),
+                           line=ctx.position(target)[0], value=value)
+            elif entry is not None:
                 self.site(reference, *entry)
             elif reference.members:
                 family_site(self, reference)
@@ -112,6 +122,7 @@ class _Analyser:
                 self.registry_site(reference)
         if self.project is not None and self.project.config_types:
             self.config_types()
+        report_unresolved(ctx, self.assume)
         eval_strings(ctx)
         eval_comparisons(ctx, self.result.replacements)
         self.layer_objects()
@@ -126,7 +137,7 @@ class _Analyser:
         if call in self.result.plans:
             return self.result.plans[call]  # reached again (a registry of several classes)
         if rule.infer is not None and not options.get("keep_func"):
-            options["shape"] = self.shapes(rule).of_constructor(call)
+            options["sizing"] = self.shapes(rule).sizing(call)
         plan = plan_call(self.ctx, call, rule, api, **options)
         if plan is not None:
             self.result.plans[call] = plan

@@ -25,7 +25,7 @@ from bnport.expressions import (
     one_minus,
     strip_parens,
 )
-from bnport.features import Shape
+from bnport.features import Sizing
 from bnport.origins import computed_by
 from bnport.rank import rank_where_built, visible_rank
 from bnport.rules import Api, ArgSpec, Interval, Rule
@@ -63,6 +63,7 @@ class CallPlan:
     bound: dict[str, int] = field(default_factory=dict)  # source parameter -> index of its argument
     replaced: list[cst.CSTNode] = field(default_factory=list)  # original nodes whose names go away
     keep_func: bool = False  # the callee is not the class itself (an alias, super().__init__, partial)
+    input_rank: int | None = None  # the rank of the layer's input, where the code makes it certain (Keras)
 
 
 class Refuse(Exception):
@@ -74,15 +75,15 @@ class Refuse(Exception):
 
 
 def plan_call(ctx: Context, call: cst.Call, rule: Rule, api: Api, *, keep_func: bool = False,
-              skip: int = 0, offset: int = 0, defaults: bool = True, shape: Shape | None = None,
+              skip: int = 0, offset: int = 0, defaults: bool = True, sizing: Sizing | None = None,
               keep: frozenset = frozenset()) -> CallPlan | None:
     """Plan `call` as a call of `api`. `skip` leading arguments are kept as they are (partial's class);
     the rest bind to the source signature from position `offset` (a partial may bind some already).
-    For a rule that infers num_features, `shape` is what the code shows of the input."""
+    For a rule that infers num_features, `sizing` is what the code makes certain about the input."""
     if rule.report is not None:
         ctx.report(call, rule, rule.id)
         return None
-    planner = _CallPlanner(ctx, call, rule, api, keep_func, shape=shape)
+    planner = _CallPlanner(ctx, call, rule, api, keep_func, sizing=sizing)
     planner.keep = keep
     return _plan(ctx, call, planner, skip, offset, defaults)
 
@@ -115,10 +116,10 @@ def _plan(ctx: Context, call: cst.Call, planner: _CallPlanner, skip: int, offset
 
 class _CallPlanner:
     def __init__(self, ctx: Context, call: cst.Call, rule: Rule, api: Api, keep_func: bool, *,
-                 shape: Shape | None = None, signature: tuple[str, ...] | None = None,
+                 sizing: Sizing | None = None, signature: tuple[str, ...] | None = None,
                  args: dict[str, ArgSpec] | None = None, target_signature: tuple[str, ...] | None = None):
         self.ctx, self.call, self.rule, self.api = ctx, call, rule, api
-        self.shape = shape
+        self.sizing = sizing
         self.signature = rule.source_signature if signature is None else signature
         self.args = rule.args if args is None else args
         self.target_signature = target_signature
@@ -170,6 +171,7 @@ class _CallPlanner:
                 positional_ok = decision.positional
             plan.decisions.append(decision)
         plan.api = api
+        plan.input_rank = self.sizing.rank if self.sizing is not None else None
         if not plan.keep_func:
             plan.replaced.append(call.func)
         if defaults:
@@ -185,28 +187,36 @@ class _CallPlanner:
             return self.rule.variants[self.variant]
         if infer is None or not self.api.by_rank:
             return self.api
-        rank = self.shape.rank if self.shape is not None else None
+        rank = self.sizing.class_rank if self.sizing is not None else None
         return self.rule.variants[infer.ranks.get(rank, infer.default_variant)]
 
     def _inferred_count(self, infer, api: Api) -> str:
-        """num_features as the code shows it, or a placeholder that fails loudly, with an error finding."""
-        if self.shape is not None and self.shape.features is not None:
-            return code_of(self.shape.features)
-        self.ctx.report(self.call, self.rule, infer.messages["unknown"], infer.param,
-                        placeholder=infer.placeholder, target=api.target.rsplit(".", 1)[-1])
+        """num_features where the code makes it certain, else a placeholder that fails loudly; an error
+        finding where the count or the class (the input's rank) is not certain."""
+        sizing = self.sizing
+        target = api.target.rsplit(".", 1)[-1]
+        if sizing is not None and sizing.count is not None:
+            if sizing.rank is None:
+                self.ctx.report(self.call, self.rule, infer.messages["rank_unknown"], infer.param,
+                                count=sizing.count, target=target)
+            return sizing.count
+        key, values = sizing.problem if sizing is not None and sizing.problem is not None else ("unknown", {})
+        self.ctx.report(self.call, self.rule, infer.messages[key], infer.param,
+                        placeholder=infer.placeholder, target=target, **values)
         return infer.placeholder
 
     def _layout(self, infer, arg: cst.Arg | None) -> ArgDecision | None:
         """The channel axis: MindSpore normalises axis 1 (channels-first); Keras the last one by default."""
         messages = infer.messages
-        rank = self.shape.rank if self.shape is not None else None
+        rank = self.sizing.rank if self.sizing is not None else None
+        count_known = self.sizing is not None and self.sizing.count is not None
         axis = -1 if arg is None else _int_literal(arg.value)
         where = self.call if arg is None else arg
         text = "the default -1" if arg is None else f"axis={code_of(arg.value)}"
         if axis is None:
             code = messages["axis_variable"]
-        elif rank is None:
-            code = None if axis == 1 else messages["axis_unknown_rank"]
+        elif rank is None:  # with the count known, the error on the class says it (rank_unknown)
+            code = None if axis == 1 or count_known else messages["axis_unknown_rank"]
         else:
             channel = axis + rank if axis < 0 else axis
             code = None if channel == 1 else messages["channels_last"] if channel == rank - 1 else messages["axis_other"]
@@ -327,10 +337,36 @@ class _CallPlanner:
         codes = {**template.defaults, **given}
         if any("{" + key + "}" in template.template and key not in codes for key in template.signature):
             return None
-        self.result.replaced.append(value.func)
         text = template.template
+        if template.per_channel in given:
+            kind = self._number_or_sequence(_argument_node(value, template.signature, template.per_channel))
+            if kind != "number":  # MindSpore takes a number, or a Tensor (not an ndarray or a list)
+                text = text.replace("{" + template.per_channel + "}", template.tensor)
+                if kind is None:
+                    self.ctx.report(arg, self.rule, template.tensor_code, spec.name, argument=spec.name,
+                                    value=code_of(arg.value))
+        self.result.replaced.append(value.func)
         return ArgDecision(to=spec.to, make_value=lambda old, env: keep_parens(
             old, cst.parse_expression(text.format(mindspore=env.alias, **codes))))
+
+    def _number_or_sequence(self, node, depth: int = 0) -> str | None:
+        """"number" or "sequence" where the code shows which a value is (a literal, or a name assigned
+        one once); None otherwise."""
+        node = strip_parens(node)
+        if isinstance(node, cst.UnaryOperation) and isinstance(node.operator, (cst.Minus, cst.Plus)):
+            node = strip_parens(node.expression)
+        if isinstance(node, (cst.Integer, cst.Float)):
+            return "number"
+        if isinstance(node, (cst.List, cst.Tuple)):
+            return "sequence"
+        scope = self.ctx.scopes.get(node)
+        if isinstance(node, cst.Name) and scope is not None and depth < 4:
+            assignments = list(scope[node.value])
+            target = getattr(assignments[0], "node", None) if len(assignments) == 1 else None
+            statement = self.ctx.parent(self.ctx.parent(target)) if isinstance(target, cst.Name) else None
+            if isinstance(statement, cst.Assign) and len(statement.targets) == 1 and statement.targets[0].target is target:
+                return self._number_or_sequence(statement.value, depth + 1)
+        return None
 
     def _remove(self, arg, name, code: str | None, **values) -> ArgDecision:
         """The argument goes; its finding (the code, or, for a value equal to the target's default, the
@@ -381,6 +417,13 @@ def _value_key(node: cst.BaseExpression) -> str:
         if isinstance(evaluated, str):
             return repr(evaluated)
     return literal_key(node)
+
+
+def _argument_node(call: cst.Call, signature: tuple[str, ...], name: str) -> cst.BaseExpression | None:
+    for position, arg in enumerate(call.args):
+        if (arg.keyword.value if arg.keyword is not None else signature[position]) == name:
+            return arg.value
+    return None
 
 
 _LITERALS = (cst.Integer, cst.Float, cst.SimpleString)

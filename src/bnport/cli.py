@@ -42,15 +42,17 @@ def main():
 @click.option("--ignore", default=None, help="Comma-separated rule ids, finding codes or prefixes to leave out (replaces the config's).")
 @click.option("--statistics", "show_statistics", is_flag=True, help="Print the number of findings per code instead of each finding.")
 @click.option("--extend-exclude", multiple=True, help="Another exclude glob (repeatable).")
+@click.option("--assume", multiple=True, metavar="NAME=MODULE",
+              help="Read NAME, bound at run time (layers = None, get_submodules_from_kwargs), as MODULE (repeatable).")
 @click.option("--force-exclude", is_flag=True, help="Apply the excludes to paths named explicitly too (for pre-commit).")
 @click.option("--stdin-filename", default=None, help="With PATH '-': the file name stdin stands for (config, excludes, report).")
 @click.option("--no-cache", is_flag=True, help="Build the project index from scratch and write no cache.")
 @click.option("--cache-dir", type=click.Path(file_okay=False), default=None,
               help="Where the project index is cached (default: .bnport_cache in the project root).")
 def rewrite(paths, target, show_diff, check, output_format, quiet, verbose, jobs, config_file, isolated,
-            select, ignore, show_statistics, extend_exclude, force_exclude, stdin_filename, no_cache, cache_dir):
+            select, ignore, show_statistics, extend_exclude, assume, force_exclude, stdin_filename, no_cache, cache_dir):
     """Rewrite BatchNorm code in PATHS (files or directories; '-' for stdin) to MindSpore, in place."""
-    from bnport.config import ConfigError, check_rule_codes, resolve
+    from bnport.config import ConfigError, assume_problem, check_rule_codes, resolve
     from bnport.model import Options
     from bnport.rules import RuleError, load_rules, load_selected
 
@@ -62,8 +64,16 @@ def rewrite(paths, target, show_diff, check, output_format, quiet, verbose, jobs
     if stdin_filename is not None and not stdin:
         _fail("--stdin-filename needs the path '-'")
     where = [stdin_filename] if stdin and stdin_filename else ([] if stdin else list(paths))
+    assumed = []
+    for entry in assume:
+        name, _, module = entry.partition("=")
+        problem = assume_problem(name.strip(), module.strip()) if "=" in entry else f"{entry!r} is not NAME=MODULE"
+        if problem:
+            _fail(f"--assume: {problem}")
+        assumed.append((name.strip(), module.strip()))
     try:
-        config = resolve(where, config_file, isolated, _codes(select), _codes(ignore), tuple(extend_exclude))
+        config = resolve(where, config_file, isolated, _codes(select), _codes(ignore), tuple(extend_exclude),
+                         tuple(assumed))
         directory = _rules_dir()
         everything = load_rules(directory)
         flags = tuple(key for key, value in (("select", select), ("ignore", ignore)) if value is not None)
@@ -73,7 +83,8 @@ def rewrite(paths, target, show_diff, check, output_format, quiet, verbose, jobs
         _fail(f"invalid configuration: {exc}")
     except RuleError as exc:
         _fail(f"invalid rules: {exc}")
-    options = Options(comments=config.comments, todo_comments=config.todo_comments, unused_suppressions=verbose)
+    options = Options(comments=config.comments, todo_comments=config.todo_comments, unused_suppressions=verbose,
+                      assume=config.assume)
     target = target or config.target
     mode = "diff" if show_diff else "check" if check else "write"
     jobs = jobs or os.cpu_count() or 1

@@ -41,13 +41,15 @@ class Config:
     todo_comments: bool = True  # write `# bnport: CODE ...` above statements with a warning or an error
     src: tuple[str, ...] = ("src", ".")  # source roots: module names of the project are relative to them
     cache_dir: str | None = None  # where the project index is cached (default: <project root>/.bnport_cache)
+    assume: tuple[tuple[str, str], ...] = ()  # (name, module): names bound at run time, read as that module
 
     def describe(self) -> str:
         source = str(self.file) if self.file else "defaults (no [tool.bnport] found)"
         return (f"config: {source}; target={self.target}; select={list(self.select) or 'all'}; "
                 f"ignore={list(self.ignore)}; exclude={list(self.exclude)}; extend-exclude={list(self.extend_exclude)}; "
                 f"include={list(self.include)}; comments={self.comments}; todo-comments={self.todo_comments}; "
-                f"src={list(self.src)}; cache-dir={self.cache_dir or '<project root>/.bnport_cache'}")
+                f"src={list(self.src)}; cache-dir={self.cache_dir or '<project root>/.bnport_cache'}; "
+                f"assume={dict(self.assume)}")
 
     def excluded(self, path: Path, is_dir: bool | None = None) -> str | None:
         """The pattern that excludes `path` (a file or directory), if any."""
@@ -64,7 +66,7 @@ class Config:
 
 
 _KEYS = {"target", "include", "exclude", "extend-exclude", "select", "ignore", "comments", "todo-comments", "src",
-         "cache-dir"}
+         "cache-dir", "assume"}
 
 
 def find(paths: list[str]) -> Path | None:
@@ -115,6 +117,14 @@ def load(file: Path) -> Config:
             if not isinstance(value, bool):
                 raise ConfigError(f"{file}: {where}.{key}: expected true or false, got {value!r}")
             changes[name] = value
+        elif key == "assume":
+            if not isinstance(value, dict):
+                raise ConfigError(f'{file}: {where}.assume: expected a table of names and modules, such as '
+                                  f'{{layers = "keras.layers"}}, got {value!r}')
+            problem = next((assume_problem(n, m) for n, m in value.items() if assume_problem(n, m)), None)
+            if problem:
+                raise ConfigError(f"{file}: {where}.assume: {problem}")
+            changes[name] = tuple(value.items())
         elif key == "cache-dir":
             if not isinstance(value, str) or not value:
                 raise ConfigError(f"{file}: {where}.{key}: expected a directory name, got {value!r}")
@@ -124,6 +134,15 @@ def load(file: Path) -> Config:
                 raise ConfigError(f"{file}: {where}.{key}: expected a list of non-empty strings, got {value!r}")
             changes[name] = tuple(value)
     return replace(config, **changes)
+
+
+def assume_problem(name: object, module: object) -> str | None:
+    """Why `name = module` is not a valid assume entry (a Python name and a dotted module path), or None."""
+    if not isinstance(name, str) or not name.isidentifier():
+        return f"{name!r} is not a Python name"
+    if not isinstance(module, str) or not all(part.isidentifier() for part in module.split(".")):
+        return f"{name}: {module!r} is not a dotted module path (such as \"keras.layers\")"
+    return None
 
 
 def check_rule_codes(config: Config, rule_ids: list[str], flags: tuple[str, ...] = (), codes: tuple[str, ...] = ()) -> None:
@@ -169,7 +188,8 @@ def _matcher(patterns: tuple[str, ...]):
 
 
 def resolve(paths: list[str], config_file: str | None, isolated: bool, select: tuple[str, ...] | None,
-            ignore: tuple[str, ...] | None, extend_exclude: tuple[str, ...]) -> Config:
+            ignore: tuple[str, ...] | None, extend_exclude: tuple[str, ...],
+            assume: tuple[tuple[str, str], ...] = ()) -> Config:
     """Command-line flags over --config FILE over the nearest [tool.bnport] over the defaults."""
     if isolated:
         config = Config()
@@ -185,4 +205,6 @@ def resolve(paths: list[str], config_file: str | None, isolated: bool, select: t
         changes["ignore"] = ignore
     if extend_exclude:
         changes["extend_exclude"] = config.extend_exclude + extend_exclude
+    if assume:  # --assume adds to the configured names, and wins for a name both give
+        changes["assume"] = tuple({**dict(config.assume), **dict(assume)}.items())
     return replace(config, **changes)

@@ -71,7 +71,8 @@ def _convert(data: bytes, ruleset: RuleSet, options: Options, path: str = "", pr
     module, text, tree = parse(data)
     index = build_index(module, ruleset.star_names)
     positions = Positions(module, text, tree, index.parents)
-    analysis = analyse(module, ruleset, index, positions, project, project.package_of(path) if project else None)
+    analysis = analyse(module, ruleset, index, positions, project, project.package_of(path) if project else None,
+                       dict(options.assume))
     exports = find_exports(module, path, index.strings, builtin_eval_calls(index, positions))
     imports = plan_imports(module, index.all_scopes, analysis.replaced,
                            [*analysis.plans, *analysis.replacements, *analysis.after], index.scopes, tree, exports, text)

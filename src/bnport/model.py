@@ -12,6 +12,7 @@ class Options:
     comments: bool = True  # `# bnport: CODE removed ...` above statements that lost arguments
     todo_comments: bool = True  # `# bnport: CODE message` above statements with a warning or error
     unused_suppressions: bool = False  # report `# bnport: ignore` comments that hide nothing
+    assume: tuple[tuple[str, str], ...] = ()  # (name, module): names bound at run time, read as that module
 
 
 @dataclass(frozen=True)

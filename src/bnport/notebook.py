@@ -3,7 +3,8 @@
 The code cells are joined with a marker line between them, so imports in the first cell reach
 uses in later ones, and converted once. IPython lines (``%magic``, ``!shell``, ``x = !cmd``,
 ``obj?``) are masked as ``pass`` lines first and restored after; a cell that starts with a cell
-magic (``%%``) is left as it is. Outputs, metadata and markdown cells are not touched. The JSON is
+magic (``%%bash``, ``%%writefile``) is left as it is, except the magics that run their body as Python
+(``%%time``, ``%%timeit``, ``%%capture``, ``%%prun``, ``%%debug``), whose first line is masked too. Outputs, metadata and markdown cells are not touched. The JSON is
 written back the way it was read (indent, key order, ASCII escaping, trailing newline); a notebook
 whose layout bnport cannot reproduce exactly is reported and left untouched.
 """
@@ -23,6 +24,8 @@ _MASK = "pass  # __bnport_magic_{}__"
 _MASKED = re.compile(r"^([^\S\n]*)pass  # __bnport_magic_(\d+)__$", re.MULTILINE)
 CELL_MARKER = "# __bnport_cell_"  # the line between cells (imports.py: each cell has its own import blocks)
 _CELL = CELL_MARKER + "{}__\n"
+# Cell magics whose body is Python that IPython runs: the magic line is masked like any other.
+_PYTHON_CELL_MAGIC = re.compile(r"^%%(time|timeit|capture|prun|debug)\b")
 _CELL_SPLIT = re.compile(r"^# __bnport_cell_(\d+)__\n", re.MULTILINE)
 
 
@@ -41,8 +44,8 @@ def convert_notebook(path: str, data: bytes, ruleset, options: Options, convert_
         pieces, kept = [], []
         for index, cell in cells:
             text = _source_text(cell)
-            if text.lstrip().startswith("%%"):
-                continue  # a cell magic: not Python
+            if text.lstrip().startswith("%%") and not _PYTHON_CELL_MAGIC.match(text.lstrip()):
+                continue  # a cell magic whose body is not Python (%%bash, %%writefile)
             kept.append((index, cell, text))
             pieces.append(_CELL.format(index) + _mask(text, masks) + ("" if text.endswith("\n") or not text else "\n"))
     except NotebookError as exc:

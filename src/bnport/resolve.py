@@ -76,12 +76,13 @@ def binding_name(assignment: ImportAssignment, package: str | None = None) -> st
 def find_references(
     scopes: Iterable, parents: dict, wanted: Callable[[str], bool], relevant: Callable[[str], bool],
     scope_of: dict | None = None, names_under: Callable[[str], Iterable[str]] | None = None,
-    package: str | None = None, canonical: Callable[[str], str] | None = None,
+    package: str | None = None, canonical: Callable[[str], str] | None = None, assumed: Iterable = (),
 ) -> dict[cst.CSTNode, Reference]:
     """Wanted names reached through imports. ``relevant(q)``: may something under q be wanted.
 
     A name assigned from a module path (``layers = tf.keras.layers``) is followed like an import, from
-    that assignment: a read that may also see another binding of the name is ambiguous.
+    that assignment: a read that may also see another binding of the name is ambiguous. So are the
+    (binding, module) pairs of `assumed` (names the configuration declares, injected.py).
     ``getattr(<module>, "Name")`` is ``<module>.Name``; with ``names_under(module)`` (the wanted names
     directly under a module), ``getattr(<module>, f"Name{dim}d")`` names the family of those it matches.
     With a project (``package``: the module's own package, for relative imports; ``canonical``: what a
@@ -96,13 +97,15 @@ def find_references(
                 bound = binding_name(assignment, package)
                 if bound is not None and relevant(climber.canonical(bound)):
                     work.append((assignment, bound))
+    pinned = {id(binding) for binding, _ in assumed}
+    work.extend((binding, bound) for binding, bound in assumed if relevant(bound))
     while work:
         assignment, bound = work.pop()
         for access in assignment.references:
             if id(access.node) in seen:
                 continue
             seen.add(id(access.node))
-            reference, path = climber.climb(access, bound)
+            reference, path = climber.climb(access, bound, id(assignment) in pinned)
             if reference is not None:
                 found[reference.node] = reference
             elif path is not None and scope_of is not None:
@@ -123,17 +126,17 @@ class _Climber:
     aliases: dict[int, str] = field(default_factory=dict)  # id of a module alias's Assignment -> its module path
     canonical: Callable[[str], str] = lambda name: name  # a project name -> the name it finally stands for
 
-    def climb(self, access, bound: str):
+    def climb(self, access, bound: str, pinned: bool = False):
         """Extend the accessed name through `.attr` (and `getattr(x, "attr")`) until it names something
         wanted. Otherwise, the longest module path it spells (node, qualified name), which an assignment
-        may alias."""
+        may alias. `pinned`: the binding is declared (assume), so it is the only candidate."""
         node, suffix = access.node, ""
         path = None
         while True:
             name = self.canonical(bound + suffix)
             if self.wanted(name):
-                return Reference(node, name, self.candidates(access, suffix)), None
-            if self.relevant(name) and len(access.referents) == 1:
+                return Reference(node, name, (name,) if pinned else self.candidates(access, suffix)), None
+            if self.relevant(name) and (pinned or len(access.referents) == 1):
                 path = (node, name)
             parent = self.parents.get(node)
             if isinstance(parent, cst.Attribute) and parent.value is node:
@@ -151,7 +154,7 @@ class _Climber:
                 family = _family(attribute, name, self.names_under(name))
                 if family is not None:
                     shown, members = family
-                    return Reference(call, shown, self.candidates(access, suffix), members), None
+                    return Reference(call, shown, (shown,) if pinned else self.candidates(access, suffix), members), None
             return None, path
 
     def getattr_call(self, node) -> tuple[cst.Call, cst.BaseExpression] | None:

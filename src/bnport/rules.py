@@ -76,6 +76,13 @@ class CallTemplate:
     signature: tuple[str, ...]
     template: str  # {mindspore} and {<param>}; parameters not passed take `defaults`
     defaults: dict[str, str] = field(default_factory=dict)
+    # A parameter that holds one number or one value per channel (Keras Constant): MindSpore takes a
+    # number, or a Tensor for per-channel values (not an ndarray or a list), so anything but a number
+    # is written as `{tensor}` with the value in it; where the code does not show that it is a
+    # sequence, `tensor_code` is reported (a single number in a Tensor fails when the layer is built).
+    per_channel: str | None = None
+    tensor: str | None = None
+    tensor_code: str | None = None
 
 
 @dataclass(frozen=True)
@@ -139,22 +146,37 @@ class Together:
     value: str
 
 
+# How a layer's output shape follows from its input's: the kinds rules/keras.toml documents.
+LAYER_KINDS = {
+    # kind: (required keys, allowed keys besides kind/signature/function)
+    "conv": ({"rank", "count"}, {"rank", "count"}),
+    "dense": ({"count"}, {"count"}),
+    "same": (set(), set()),
+    "spatial": ({"rank"}, {"rank", "multiplier", "channels"}),
+    "global": ({"rank"}, {"rank", "channels"}),
+    "flatten": (set(), set()),
+    "reshape": (set(), set()),
+    "permute": (set(), set()),
+    "concat": (set(), set()),
+    "merge": (set(), set()),
+    "embedding": ({"count"}, {"count"}),
+    "recurrent": ({"count"}, {"count"}),
+    "wrapper": (set(), set()),
+    "input": (set(), set()),
+}
+
+
 @dataclass(frozen=True)
-class Producer:
-    """A layer whose output channel count is one of its arguments (Conv2D filters, Dense units)."""
+class LayerShape:
+    """How one layer (or function) computes its output shape from its input's and its arguments."""
 
-    arg: str
-    position: int
-    rank: int  # rank of its output, batch included
-
-
-@dataclass(frozen=True)
-class Keeper:
-    """A layer or function whose output has its input's channel count (Activation, pooling, add)."""
-
-    rank: int | None = None  # the output rank when it changes it (GlobalAveragePooling2D -> 2)
-    function: bool = False  # applied directly (`layers.add([x, y])`), not built and then applied
-    unless: dict[str, int] = field(default_factory=dict)  # keeps the count only without these (name -> position)
+    kind: str  # one of LAYER_KINDS
+    signature: tuple[str, ...] = ()  # its positional parameters, to bind the arguments it is given
+    rank: int | None = None  # the output rank, for kinds whose rank is fixed (conv, spatial, global)
+    count: str | None = None  # the parameter that gives the output's channel count (filters, units)
+    multiplier: str | None = None  # the parameter the channel count is multiplied by (depth_multiplier)
+    channels: str | None = None  # "first" | "last": a fixed layout (layers without data_format)
+    function: bool = False  # applied to tensors directly (`layers.add([x, y])`), not built and then applied
 
 
 @dataclass(frozen=True)
@@ -166,9 +188,18 @@ class Infer:
     placeholder: str  # written when it cannot be inferred; undefined, so running it fails loudly
     ranks: dict[int, str]  # input rank -> variant
     default_variant: str
-    producers: dict[str, Producer]
-    keepers: dict[str, Keeper]
-    messages: dict[str, str]  # unknown, channels_last, axis_variable, axis_other, axis_unknown_rank -> code
+    layers: dict[str, LayerShape]  # qualified name -> how its output shape follows from its input's
+    declared_input: dict[str, str]  # keyword a layer declares its input with (input_shape) -> "shape" | "batch_shape" | "size"
+    format_functions: tuple[str, ...]  # functions returning the configured data format (image_data_format)
+    format_setters: tuple[str, ...]  # functions that change it (set_image_data_format)
+    shape_functions: tuple[str, ...]  # `f(x)[axis]` is the size of x's axis (keras.backend.int_shape)
+    keeps_layers: tuple[str, ...]  # methods of a Sequential model that leave its layers as they are (summary)
+    messages: dict[str, str]  # unknown, rank_unknown, not_copyable, other_axis, uncertain, channels_last, ... -> code
+
+    @property
+    def names(self) -> list[str]:
+        """Every qualified name the table looks for."""
+        return [*self.layers, *self.format_functions, *self.format_setters, *self.shape_functions]
 
 
 @dataclass(frozen=True)
@@ -245,6 +276,8 @@ class Rule:
     call_args: dict[str, ArgSpec] = field(default_factory=dict)
     reference_report: str | None = None  # code: the class used as a value is reported, not rewritten
     type_test: tuple[str, str] | None = None  # (target template, code): the class in a type test becomes this
+    reassigned: str | None = None  # code: the module assigns to the API's path; its uses are left alone
+    unresolved: str | None = None  # code: `<name>.<API>` through a name bound at run time (one per file)
     approximate: str | None = None  # why every edit of this rule is approximate (said once in the summary)
     kinds: dict[str, str] = field(default_factory=dict)  # engine kind -> code, for this rule's file
 
@@ -287,7 +320,7 @@ class RuleSet:
         names = [*self.by_source, *self.dtypes, *self.partials, *self.initializers]
         for rule in self.rules:
             if rule.infer is not None:
-                names += [*rule.infer.producers, *rule.infer.keepers]
+                names += rule.infer.names
             names += [callee for spec in rule.args.values() for callee in spec.calls]
         prefixes = {n.rsplit(".", i)[0] for n in names for i in range(n.count(".") + 1)}
         object.__setattr__(self, "_wanted", frozenset(names))
@@ -401,10 +434,12 @@ def _referenced_codes(rule: Rule):
             yield spec.otherwise.code
         yield from (action.code for action in spec.targets.values())
         yield from (c.code for c in (spec.within, spec.coerce) if c is not None)
+        yield from (template.tensor_code for template in spec.calls.values() if template.tensor_code)
     for spec in rule.attributes.values():
         yield from (c for c in (spec.report, spec.note, spec.none_check, *spec.refuse.values()) if c)
     yield from rule.members.values()
-    yield from (c for c in (rule.subclass, rule.rank_message, rule.reference_report, rule.ranks_refuse, rule.ranks_unknown) if c)
+    yield from (c for c in (rule.subclass, rule.rank_message, rule.reference_report, rule.ranks_refuse, rule.ranks_unknown,
+                                       rule.reassigned, rule.unresolved) if c)
     if rule.type_test is not None:
         yield rule.type_test[1]
     if rule.infer is not None:
@@ -557,7 +592,8 @@ def _load_checkpoint_layer(check: _Checker, raw: object, where: str) -> Checkpoi
 
 _INHERITED_TABLES = ("args", "attributes", "members")
 _INHERITED_VALUES = ("subclass", "kind", "max_rank", "rank_message", "variants", "infer", "together",
-                     "call_signature", "call_args", "reference_report", "approximate", "type_test")
+                     "call_signature", "call_args", "reference_report", "approximate", "type_test",
+                     "reassigned", "unresolved")
 
 
 def _resolve_extends(check: _Checker, raw_rules: list) -> list:
@@ -591,7 +627,8 @@ def _load_rule(check: _Checker, raw: object, index: int, signatures: dict) -> Ru
         {"id", "title", "safety", "why", "source_signature", "apis", "args", "report", "examples",
          "kind", "attributes", "members", "subclass", "max_rank", "rank_message", "report_severity",
          "variants", "infer", "together", "call_signature", "call_args", "reference_report", "approximate", "type_test",
-         "input_ranks", "ranks_refuse", "ranks_unknown"},
+         "input_ranks", "ranks_refuse", "ranks_unknown",
+         "reassigned", "unresolved"},
         required={"id", "title", "safety", "why", "source_signature", "apis"},
     )
     rule_id = check.string(raw["id"], f"{where}.id")
@@ -671,7 +708,7 @@ def _load_rule(check: _Checker, raw: object, index: int, signatures: dict) -> Ru
             arg: _load_arg(check, spec, f"{where}.call_args.{arg}")
             for arg, spec in check.table(raw["call_args"], f"{where}.call_args").items()
         }
-    infer = _load_infer(check, raw["infer"], f"{where}.infer", variants) if "infer" in raw else None
+    infer = _load_infer(check, raw["infer"], f"{where}.infer", variants, signatures) if "infer" in raw else None
     for api in apis:
         if api.by_rank and infer is None:
             check.fail(f"{where}.apis", "by_rank needs an infer table")
@@ -704,6 +741,8 @@ def _load_rule(check: _Checker, raw: object, index: int, signatures: dict) -> Ru
         call_args=call_args,
         reference_report=raw.get("reference_report") and check.code(raw["reference_report"], f"{where}.reference_report"),
         type_test=_load_type_test(check, raw.get("type_test"), f"{where}.type_test"),
+        reassigned=raw.get("reassigned") and check.code(raw["reassigned"], f"{where}.reassigned"),
+        unresolved=raw.get("unresolved") and check.code(raw["unresolved"], f"{where}.unresolved"),
         approximate=raw.get("approximate") and check.string(raw["approximate"], f"{where}.approximate").strip(),
         input_ranks=input_ranks,
         ranks_refuse=raw.get("ranks_refuse") and check.code(raw["ranks_refuse"], f"{where}.ranks_refuse"),
@@ -739,13 +778,15 @@ def _load_target(check: _Checker, signatures: dict, spec: object, where: str, so
     return Api(sources, target, target_signature, path)
 
 
-_INFER_MESSAGES = ("unknown", "channels_last", "axis_variable", "axis_other", "axis_unknown_rank")
+_INFER_MESSAGES = ("unknown", "rank_unknown", "not_copyable", "other_axis", "uncertain", "channels_last",
+                   "axis_variable", "axis_other", "axis_unknown_rank")
+_INFER_KEYS = {"param", "axis", "placeholder", "ranks", "default_variant", "layers", "declared_input", "format_functions",
+               "format_setters", "shape_functions", "keeps_layers", "messages"}
 
 
-def _load_infer(check: _Checker, raw: object, where: str, variants: dict[str, Api]) -> Infer:
+def _load_infer(check: _Checker, raw: object, where: str, variants: dict[str, Api], signatures: dict) -> Infer:
     raw = check.table(raw, where)
-    check.keys(raw, where, {"param", "axis", "placeholder", "ranks", "default_variant", "producers", "keepers", "messages"},
-               required={"param", "axis", "placeholder", "ranks", "default_variant", "producers", "keepers", "messages"})
+    check.keys(raw, where, _INFER_KEYS, required=_INFER_KEYS)
     ranks = {}
     for rank, variant in check.table(raw["ranks"], f"{where}.ranks").items():
         if not rank.isdigit() or variant not in variants:
@@ -754,26 +795,22 @@ def _load_infer(check: _Checker, raw: object, where: str, variants: dict[str, Ap
     default = raw["default_variant"]
     if default not in variants:
         check.fail(f"{where}.default_variant", f"unknown variant {default!r}")
-    producers = {}
-    for name, spec in check.table(raw["producers"], f"{where}.producers").items():
-        key = f"{where}.producers.{name}"
-        spec = check.table(spec, key)
-        check.keys(spec, key, {"arg", "position", "rank"}, required={"arg", "position", "rank"})
-        if not isinstance(spec["position"], int) or not isinstance(spec["rank"], int):
-            check.fail(key, "position and rank must be integers")
+    layers = {}
+    for name, spec in check.table(raw["layers"], f"{where}.layers").items():
+        key = f"{where}.layers.{name}"
+        loaded = _load_layer_shape(check, spec, key, signatures)
         for source in check.expand(name, key):
-            producers[source] = Producer(check.string(spec["arg"], f"{key}.arg"), spec["position"], spec["rank"])
-    keepers = {}
-    for name, spec in check.table(raw["keepers"], f"{where}.keepers").items():
-        key = f"{where}.keepers.{name}"
-        spec = check.table(spec, key)
-        check.keys(spec, key, {"rank", "function", "unless"})
-        rank = spec.get("rank")
-        unless = check.table(spec.get("unless", {}), f"{key}.unless")
-        if (rank is not None and not isinstance(rank, int)) or not all(isinstance(p, int) for p in unless.values()):
-            check.fail(key, "rank and the positions under unless must be integers")
-        for source in check.expand(name, key):
-            keepers[source] = Keeper(rank, check.boolean(spec.get("function", False), f"{key}.function"), dict(unless))
+            if source in layers:
+                check.fail(key, f"{source} is listed twice")
+            layers[source] = loaded
+    declared = check.table(raw["declared_input"], f"{where}.declared_input")
+    for keyword, meaning in declared.items():
+        check.choice(meaning, f"{where}.declared_input.{keyword}", ("shape", "batch_shape", "size"))
+
+    def names(key: str) -> tuple[str, ...]:
+        return tuple(n for i, template in enumerate(check.str_list(raw[key], f"{where}.{key}"))
+                     for n in check.expand(template, f"{where}.{key}[{i}]"))
+
     messages = check.table(raw["messages"], f"{where}.messages")
     check.keys(messages, f"{where}.messages", set(_INFER_MESSAGES), required=set(_INFER_MESSAGES))
     return Infer(
@@ -782,9 +819,36 @@ def _load_infer(check: _Checker, raw: object, where: str, variants: dict[str, Ap
         placeholder=check.string(raw["placeholder"], f"{where}.placeholder"),
         ranks=ranks,
         default_variant=default,
-        producers=producers,
-        keepers=keepers,
+        layers=layers,
+        declared_input=dict(declared),
+        format_functions=names("format_functions"),
+        format_setters=names("format_setters"),
+        shape_functions=names("shape_functions"),
+        keeps_layers=tuple(check.str_list(raw["keeps_layers"], f"{where}.keeps_layers")),
         messages={k: check.code(v, f"{where}.messages.{k}") for k, v in messages.items()},
+    )
+
+
+def _load_layer_shape(check: _Checker, spec: object, key: str, signatures: dict) -> LayerShape:
+    spec = check.table(spec, key)
+    kind = check.choice(spec.get("kind"), f"{key}.kind", tuple(LAYER_KINDS))
+    required, allowed = LAYER_KINDS[kind]
+    check.keys(spec, key, {"kind", "signature", "function"} | allowed, required=required)
+    rank = spec.get("rank")
+    if rank is not None and (not isinstance(rank, int) or isinstance(rank, bool) or rank < 2):
+        check.fail(f"{key}.rank", f"expected an integer rank of 2 or more (batch included), got {rank!r}")
+    signature = _signature(check, signatures, spec["signature"], f"{key}.signature") if "signature" in spec else ()
+    for role in ("count", "multiplier"):
+        if role in spec and check.string(spec[role], f"{key}.{role}") not in signature:
+            check.fail(f"{key}.{role}", f"{spec[role]!r} is not a parameter of its signature {list(signature)}")
+    return LayerShape(
+        kind=kind,
+        signature=signature,
+        rank=rank,
+        count=spec.get("count"),
+        multiplier=spec.get("multiplier"),
+        channels=spec.get("channels") and check.choice(spec["channels"], f"{key}.channels", ("first", "last")),
+        function=check.boolean(spec.get("function", False), f"{key}.function"),
     )
 
 
@@ -915,11 +979,22 @@ def _load_interval(check: _Checker, raw: object, where: str) -> Interval:
 
 def _load_call_template(check: _Checker, raw: object, where: str) -> CallTemplate:
     raw = check.table(raw, where)
-    check.keys(raw, where, {"signature", "template", "defaults"}, required={"signature", "template"})
+    check.keys(raw, where, {"signature", "template", "defaults", "per_channel", "tensor", "tensor_code"},
+               required={"signature", "template"})
+    signature = tuple(check.str_list(raw["signature"], f"{where}.signature"))
+    per_channel = raw.get("per_channel")
+    if per_channel is not None and (per_channel not in signature or "tensor" not in raw or "tensor_code" not in raw):
+        check.fail(f"{where}.per_channel", "expected a parameter of the signature, with 'tensor' and 'tensor_code'")
+    tensor = raw.get("tensor") and check.string(raw["tensor"], f"{where}.tensor")
+    if tensor is not None and "{" + per_channel + "}" not in tensor:
+        check.fail(f"{where}.tensor", f"must contain {{{per_channel}}}")
     return CallTemplate(
-        tuple(check.str_list(raw["signature"], f"{where}.signature")),
+        signature,
         check.string(raw["template"], f"{where}.template"),
         {k: check.string(v, f"{where}.defaults.{k}") for k, v in check.table(raw.get("defaults", {}), f"{where}.defaults").items()},
+        per_channel,
+        tensor,
+        raw.get("tensor_code") and check.code(raw["tensor_code"], f"{where}.tensor_code"),
     )
 
 

@@ -25,6 +25,7 @@ import pytest
 from harness import TOLERANCE, build, compare_layers
 
 from bnport.convert import convert_file
+from bnport.model import Options
 from bnport.rules import load_rules
 
 ROOT = Path(os.environ.get("BNPORT_CASES", Path(__file__).parent / "cases"))
@@ -62,6 +63,15 @@ def _marked_statements(source: str) -> list[range]:
     return ranges
 
 
+def _options(settings: dict) -> Options:
+    """CONFIG = {"assume": {"layers": "keras.layers"}}: the [tool.bnport] keys a case is converted with."""
+    config = settings.get("CONFIG", {})
+    unknown = set(config) - {"assume", "comments", "todo-comments"}
+    assert not unknown, f"CONFIG keys the runner does not know: {unknown}"
+    return Options(comments=config.get("comments", True), todo_comments=config.get("todo-comments", True),
+                   assume=tuple(config.get("assume", {}).items()))
+
+
 def _layer(made):
     return made[-1] if isinstance(made, (list, tuple)) else made
 
@@ -84,7 +94,7 @@ def _compare(framework: str, original, converted, settings: dict) -> dict:
 def test_faithful_or_visible(path: Path):
     source = path.read_text()
     settings = _settings(source)
-    result = convert_file(path.name, source.encode(), load_rules())
+    result = convert_file(path.name, source.encode(), load_rules(), _options(settings))
     assert result.status != "error", result.error
     if settings.get("LOOKALIKE"):
         assert result.status == "unchanged", "not BatchNorm code, but bnport changed it"
