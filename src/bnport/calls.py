@@ -178,8 +178,8 @@ class _CallPlanner:
             self._add_defaults()
         if rule.max_rank is not None:
             _check_rank(ctx, call, rule, self.bound.get(signature[0]))
-        if rule.input_ranks and self.args is rule.args:
-            _check_input_ranks(ctx, call, rule)
+        if rule.input_ranks and self.args is rule.args and rule.ranks_target in (None, api.target):
+            _check_input_ranks(ctx, call, rule, plan.input_rank)
         return plan
 
     def _chosen_api(self, infer) -> Api:
@@ -484,10 +484,10 @@ def _check_within(arg: cst.Arg, name: str, interval: Interval):
         raise Refuse(arg, name, interval.code, argument=name, value=code_of(arg.value), interval=interval.text)
 
 
-def _check_input_ranks(ctx: Context, call: cst.Call, rule: Rule):
+def _check_input_ranks(ctx: Context, call: cst.Call, rule: Rule, known: int | None = None):
     """A layer whose target accepts only some input ranks (SyncBatchNorm: 2-D and 4-D): an error where
-    the code shows another rank, a warning where it shows none."""
-    rank = rank_where_built(ctx, call)
+    the code shows another rank, a warning where it shows none. `known`: the rank the model shows (Keras)."""
+    rank = known if known is not None else rank_where_built(ctx, call)
     ranks = " and ".join(f"{r}-D" for r in rule.input_ranks)
     if rank is None:
         ctx.report(call, rule, rule.ranks_unknown, ranks=ranks)

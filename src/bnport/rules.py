@@ -269,6 +269,7 @@ class Rule:
     input_ranks: tuple[int, ...] = ()
     ranks_refuse: str | None = None
     ranks_unknown: str | None = None
+    ranks_target: str | None = None  # the input ranks apply where this target is built (a variant); None: always
     variants: dict[str, Api] = field(default_factory=dict)  # targets chosen per call (by rank, by a value)
     infer: Infer | None = None
     together: tuple[Together, ...] = ()
@@ -627,7 +628,7 @@ def _load_rule(check: _Checker, raw: object, index: int, signatures: dict) -> Ru
         {"id", "title", "safety", "why", "source_signature", "apis", "args", "report", "examples",
          "kind", "attributes", "members", "subclass", "max_rank", "rank_message", "report_severity",
          "variants", "infer", "together", "call_signature", "call_args", "reference_report", "approximate", "type_test",
-         "input_ranks", "ranks_refuse", "ranks_unknown",
+         "input_ranks", "ranks_refuse", "ranks_unknown", "ranks_target",
          "reassigned", "unresolved"},
         required={"id", "title", "safety", "why", "source_signature", "apis"},
     )
@@ -747,6 +748,7 @@ def _load_rule(check: _Checker, raw: object, index: int, signatures: dict) -> Ru
         input_ranks=input_ranks,
         ranks_refuse=raw.get("ranks_refuse") and check.code(raw["ranks_refuse"], f"{where}.ranks_refuse"),
         ranks_unknown=raw.get("ranks_unknown") and check.code(raw["ranks_unknown"], f"{where}.ranks_unknown"),
+        ranks_target=raw.get("ranks_target") and check.string(raw["ranks_target"], f"{where}.ranks_target"),
     )
 
 
