@@ -200,3 +200,18 @@ def test_index_follows_re_exports_stars_and_registries(tmp_path):
     assert index.config_types["BN"] is None  # two registries give it two different classes
     assert "GN" not in index.config_types
     assert index.package_of(str(tmp_path / "pkg" / "layers" / "norms.py")) == "pkg.layers"
+
+
+def test_results_do_not_depend_on_jobs(copy):
+    """Enough files for the worker pool (and for the project phase's own): reports equal for 1 and 2 jobs."""
+    root = copy(PROJECTS / "timm_layout")
+    models = root / "src" / "tlite" / "models"
+    for i in range(70):
+        (models / f"net{i}.py").write_text(
+            "from tlite.layers import BatchNormAct2d\n\n\n"
+            f"def make{i}(c):\n    bn = BatchNormAct2d(c, momentum=0.{i % 9 + 1})\n    return bn.running_mean\n"
+            if i % 2 else f"import math\n\nVALUE = math.pi * {i}\n")
+    one, _ = run_in(root, "--check", "--no-cache", "--jobs", "1", ".")
+    two, _ = run_in(root, "--check", "--no-cache", "--jobs", "2", ".")
+    assert one == two
+    assert sum(1 for f in one["files"] if f["path"].startswith("src/tlite/models/net") and f["edits"]) == 35

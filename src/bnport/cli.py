@@ -47,10 +47,12 @@ def main():
 @click.option("--force-exclude", is_flag=True, help="Apply the excludes to paths named explicitly too (for pre-commit).")
 @click.option("--stdin-filename", default=None, help="With PATH '-': the file name stdin stands for (config, excludes, report).")
 @click.option("--no-cache", is_flag=True, help="Build the project index from scratch and write no cache.")
+@click.option("--no-project", is_flag=True,
+              help="Analyse each file alone: names other modules of the project export are not followed.")
 @click.option("--cache-dir", type=click.Path(file_okay=False), default=None,
               help="Where the project index is cached (default: .bnport_cache in the project root).")
 def rewrite(paths, target, show_diff, check, output_format, quiet, verbose, jobs, config_file, isolated,
-            select, ignore, show_statistics, extend_exclude, assume, force_exclude, stdin_filename, no_cache, cache_dir):
+            select, ignore, show_statistics, extend_exclude, assume, force_exclude, stdin_filename, no_cache, no_project, cache_dir):
     """Rewrite BatchNorm code in PATHS (files or directories; '-' for stdin) to MindSpore, in place."""
     from bnport.config import ConfigError, assume_problem, check_rule_codes, resolve
     from bnport.model import Options
@@ -88,7 +90,7 @@ def rewrite(paths, target, show_diff, check, output_format, quiet, verbose, jobs
     target = target or config.target
     mode = "diff" if show_diff else "check" if check else "write"
     jobs = jobs or os.cpu_count() or 1
-    project = _project(where, ruleset, config, cache_dir, not no_cache, jobs)
+    project = None if no_project else _project(where, ruleset, config, cache_dir, not no_cache, jobs)
     if stdin:
         sys.exit(_rewrite_stdin(stdin_filename or "-", mode, output_format, quiet, verbose, ruleset, config,
                                 options, force_exclude, target, show_statistics, project))

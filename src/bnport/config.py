@@ -10,6 +10,7 @@ relative to the directory of the file that sets them: ``build`` or ``*_pb2.py`` 
 from __future__ import annotations
 
 import os
+from functools import lru_cache
 import tomllib
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -168,11 +169,21 @@ def _did_you_mean(word: str, choices: list[str]) -> str:
 
 
 def _relative(path: Path, root: Path) -> str:
-    resolved = path.resolve() if path.is_absolute() or path.exists() else Path(os.path.abspath(path))
+    if path.is_absolute() or path.exists():
+        resolved = _resolved_directory(str(path.parent)) / path.name  # symlinks resolved once per directory
+        if path.is_symlink():
+            resolved = path.resolve()
+    else:
+        resolved = Path(os.path.abspath(path))
     try:
         return resolved.relative_to(root).as_posix()
     except ValueError:
         return resolved.name  # outside the root: only basename patterns can match
+
+
+@lru_cache(maxsize=4096)
+def _resolved_directory(directory: str) -> Path:
+    return Path(directory).resolve()
 
 
 _MATCHERS: dict[tuple[str, ...], object] = {}

@@ -1,5 +1,5 @@
-"""What the rewrite did not cover: the source frameworks a file still uses after bnport, counted
-from its code (import bindings and the dotted names read through them), never guessed.
+"""What the rewrite did not cover: the source frameworks a file with BatchNorm code still uses after
+bnport, counted from its code (import bindings and the dotted names read through them), never guessed.
 
 bnport converts BatchNorm only; a converted file that still subclasses ``nn.Module`` or calls
 ``nn.Conv2d`` is not migrated, and the summary says so.
@@ -26,7 +26,10 @@ def remaining_uses(data: bytes) -> dict[str, int]:
         return {}
     aliases: dict[str, str] = {}
     uses: dict[str, int] = {}
-    for node in ast.walk(tree):
+    reads: list = []  # outermost names and attribute chains, resolved once the imports are known
+    stack = [(tree, False)]
+    while stack:  # one pass; an attribute's inner value is not a use of its own
+        node, inner = stack.pop()
         if isinstance(node, ast.Import):
             for alias in node.names:
                 if alias.name.split(".")[0] in FRAMEWORKS:
@@ -42,12 +45,12 @@ def remaining_uses(data: bytes) -> dict[str, int]:
                     if alias.name != "*":
                         aliases[alias.asname or alias.name] = name
                     uses.setdefault(name, 0)
+        elif isinstance(node, (ast.Attribute, ast.Name)) and not inner:
+            reads.append(node)
+        stack.extend((child, isinstance(node, ast.Attribute)) for child in ast.iter_child_nodes(node))
     if not uses:
         return {}
-    inner = {id(node.value) for node in ast.walk(tree) if isinstance(node, ast.Attribute)}
-    for node in ast.walk(tree):
-        if id(node) in inner or not isinstance(node, (ast.Attribute, ast.Name)):
-            continue
+    for node in reads:
         dotted = _dotted(node)
         root, _, rest = (dotted or "").partition(".")
         if root in aliases:

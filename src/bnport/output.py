@@ -135,7 +135,8 @@ def print_text(results: list[FileResult], mode: str, quiet: bool, verbose: bool,
     for entry in leftover or ():
         names = ", ".join(f"{n['name']} {n['files']}" for n in entry["most_used"])
         verb = "uses" if entry["files"] == 1 else "use"
-        say((f"{_plural(entry['files'], 'file')} still {verb} {entry['framework']}" + (f": {names}" if names else "")
+        say((f"{_plural(entry['files'], 'file')} with BatchNorm code still {verb} {entry['framework']}"
+             + (f": {names}" if names else "")
              + " (files using each) - bnport converts BatchNorm only", "dim"))
 
 

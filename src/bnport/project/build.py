@@ -13,6 +13,8 @@ is re-read only when its content changed. `--no-cache` builds from scratch and w
 from __future__ import annotations
 
 import hashlib
+import re
+from functools import lru_cache
 import json
 import os
 import subprocess
@@ -82,7 +84,7 @@ def load_project(root: Path, ruleset, src: tuple[str, ...] = ("src", "."), cache
         summaries = {entry[1]: _tuples(entry[3]) for entry in entries.values() if entry[3]}
         index = build_index(summaries, *_classes(ruleset))
         packages = {entry[1] for entry in entries.values() if entry[2]}
-        new = (set(index.tokens) | module_tokens(index, packages)) - tokens
+        new = (set(index.tokens) | {_IMPORT + m for m in module_tokens(index, packages)}) - tokens
         if not new:
             break
         tokens |= new
@@ -94,14 +96,29 @@ def load_project(root: Path, ruleset, src: tuple[str, ...] = ("src", "."), cache
     return index
 
 
+_IMPORT = b"import "  # a module token: the module's name, wanted on an import line only
+
+
 def _mentions(root: Path, relative: str, tokens, contents: dict[str, bytes]) -> bool:
+    """Does the file name one of the tokens (a module token: on a `from`/`import` line)."""
     data = contents.get(relative)
     if data is None:
         try:
             data = contents[relative] = (root / relative).read_bytes()
         except OSError:
             return False
-    return any(token in data for token in tokens)
+    modules = [t[len(_IMPORT):] for t in tokens if t.startswith(_IMPORT)]
+    if any(token in data for token in tokens if not token.startswith(_IMPORT)):
+        return True
+    if modules and any(m in data for m in modules):
+        return _import_line(tuple(sorted(modules))).search(data) is not None
+    return False
+
+
+@lru_cache(maxsize=64)
+def _import_line(modules: tuple[bytes, ...]):
+    names = b"|".join(re.escape(m) for m in modules)
+    return re.compile(rb"(?m)^[ \t]*(?:from|import)[ \t][^\n]*\b(?:" + names + rb")\b")
 
 
 # -- which files, and their signatures --

@@ -166,11 +166,12 @@ def _factory(function: ast.FunctionDef, names) -> tuple[str, ...]:
     (but None)."""
     returned = []
     stack = list(function.body)
-    while stack:
+    while stack:  # statements only (a return is one); nested functions and classes are not this one's
         node = stack.pop()
-        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)):
-            continue  # a nested function's returns are not this one's
-        stack.extend(ast.iter_child_nodes(node))
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            continue
+        for field in ("body", "orelse", "finalbody", "handlers", "cases"):
+            stack.extend(getattr(node, field, ()))
         if isinstance(node, ast.Return):
             if node.value is None or (isinstance(node.value, ast.Constant) and node.value.value is None):
                 continue  # `return None` on a path without a layer: what is returned otherwise is one
