@@ -68,3 +68,30 @@ def test_hook_rewrites_fails_the_commit_then_passes(tmp_path):
     git(repo, "add", "frozen.py", env=env)
     fifth = git(repo, "commit", "-q", "-m", "frozen", env=env)
     assert fifth.returncode == 0, fifth.stdout + fifth.stderr
+
+
+def test_hook_on_the_importer_alone_uses_the_project(tmp_path):
+    """Only the file that uses the project's alias is staged: the hook still sees the module that
+    defines it (the project root is the repository), converts the importer's calls once and marks
+    the import, so a second commit of the file changes nothing."""
+    repo = tmp_path / "project"
+    (repo / "zoo").mkdir(parents=True)
+    env = {**os.environ, "PRE_COMMIT_HOME": str(tmp_path / "cache"), "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@t",
+           "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@t"}
+    git(repo, "init", "-q", env=env)
+    (repo / "zoo" / "__init__.py").write_text("")
+    (repo / "zoo" / "layers.py").write_text("import torch\n\nBatchNorm2d = torch.nn.BatchNorm2d\n")
+    git(repo, "add", ".", env=env)
+    git(repo, "commit", "-q", "-m", "layers", "--no-verify", env=env)
+    model = repo / "zoo" / "model.py"
+    model.write_text("from zoo.layers import BatchNorm2d\n\nbn = BatchNorm2d(8, momentum=0.01)\n")
+    git(repo, "add", "zoo/model.py", env=env)
+
+    tried = pre_commit(repo, "try-repo", str(CHECKOUT), "bnport", "--files", "zoo/model.py", env=env)
+    assert tried.returncode == 1 and "files were modified by this hook" in tried.stdout, tried.stdout + tried.stderr
+    assert model.read_text() == ("from zoo.layers import BatchNorm2d  # bnport: converted\n\n"
+                                 "bn = BatchNorm2d(8, momentum=0.99)\n")
+    assert (repo / "zoo" / "layers.py").read_text() == "import torch\n\nBatchNorm2d = torch.nn.BatchNorm2d\n"
+    git(repo, "add", "zoo/model.py", env=env)
+    again = pre_commit(repo, "try-repo", str(CHECKOUT), "bnport", "--files", "zoo/model.py", env=env)
+    assert again.returncode == 0, again.stdout + again.stderr

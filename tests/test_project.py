@@ -215,3 +215,64 @@ def test_results_do_not_depend_on_jobs(copy):
     two, _ = run_in(root, "--check", "--no-cache", "--jobs", "2", ".")
     assert one == two
     assert sum(1 for f in one["files"] if f["path"].startswith("src/tlite/models/net") and f["edits"]) == 35
+
+
+# -- partial runs: what pre-commit does, one file at a time --
+ZOO = {
+    "pyproject.toml": '[project]\nname = "zoo"\n',
+    "zoo/__init__.py": "",
+    "zoo/layers.py": "import torch\n\nBatchNorm2d = torch.nn.BatchNorm2d\n",
+    "zoo/model.py": ("from torch import nn\n\nfrom zoo.layers import BatchNorm2d  # the zoo's own\n\n\n"
+                     "class Net(nn.Module):\n    def __init__(self):\n        super().__init__()\n"
+                     "        self.bn = BatchNorm2d(8, momentum=0.01)\n"),
+}
+
+
+@pytest.fixture
+def zoo(tmp_path):
+    for name, text in ZOO.items():
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(text)
+    return tmp_path
+
+
+def test_an_importer_converted_alone_is_marked_and_not_converted_twice(zoo):
+    run_in(zoo, "zoo/model.py")
+    once = (zoo / "zoo" / "model.py").read_text()
+    assert "BatchNorm2d(8, momentum=0.99)" in once
+    assert "from zoo.layers import BatchNorm2d  # the zoo's own  # bnport: converted\n" in once
+    report, code = run_in(zoo, "zoo/model.py")  # the definition is still torch's: nothing flips back
+    assert (zoo / "zoo" / "model.py").read_text() == once and code == 0
+    run_in(zoo, ".")  # now the definition; the importer stays as it is
+    assert (zoo / "zoo" / "model.py").read_text() == once
+    assert "mindspore.nn.BatchNorm2d" in (zoo / "zoo" / "layers.py").read_text()
+
+
+def test_an_importer_after_its_converted_definition_is_converted(zoo):
+    run_in(zoo, "zoo/layers.py")  # committed first: the alias now holds MindSpore's class
+    run_in(zoo, "zoo/model.py")
+    text = (zoo / "zoo" / "model.py").read_text()
+    assert "BatchNorm2d(8, momentum=0.99)" in text and "# bnport: converted" in text
+    again, _ = run_in(zoo, ".")
+    assert (zoo / "zoo" / "model.py").read_text() == text and not any(f["edits"] for f in again["files"])
+
+
+def test_a_converted_definition_used_where_the_framework_cannot_be_told_is_reported(zoo):
+    from bnport.catalogue import example_of
+
+    run_in(zoo, "zoo/layers.py")
+    rules = load_rules()
+    code = rules.common["project-target"]
+    (zoo / "zoo" / "keras_model.py").write_text(example_of(rules.codes[code], rules))
+    report, exit_code = run_in(zoo, "zoo/keras_model.py")
+    assert [x["code"] for f in report["files"] for x in f["findings"]] == [code] and exit_code == 1
+    assert "momentum=0.9)" in (zoo / "zoo" / "keras_model.py").read_text()  # left as it is
+
+
+def test_a_converted_mark_still_lets_members_convert(zoo):
+    run_in(zoo, "zoo/model.py")
+    model = zoo / "zoo" / "model.py"
+    model.write_text(model.read_text() + "\n    def stats(self):\n        return self.bn.running_mean\n")
+    run_in(zoo, "zoo/model.py")
+    text = model.read_text()
+    assert "self.bn.moving_mean" in text and "momentum=0.99" in text

@@ -22,7 +22,7 @@ from bnport.computed import eval_comparisons, eval_strings, family_site, string_
 from bnport.context import Context
 from bnport.expressions import code_of
 from bnport.features import Shapes
-from bnport.index import Index
+from bnport.index import ImportAssignment, Index
 from bnport.injected import assumed, imported_by_call, reassignments, report_unresolved
 from bnport.layer_uses import LayerEdits, LayerUses
 from bnport.layers import Fact, Layer, LayerObjects
@@ -30,7 +30,8 @@ from bnport.model import Finding
 from bnport.state_keys import state_dict_keys
 from bnport.positions import Positions
 from bnport.project.index import Export, ProjectIndex
-from bnport.resolve import Reference, find_references
+from bnport.converted import is_marked, statement_of
+from bnport.resolve import Reference, binding_name, find_references
 from bnport.rules import Api, Rule, RuleSet
 
 
@@ -42,6 +43,8 @@ class Analysis:
     layers: LayerEdits = field(default_factory=LayerEdits)  # what uses of converted layer objects become
     # (finding, the node it is about, a removed argument's marker text), in source order
     reported: list[tuple[Finding, cst.CSTNode, str | None]] = field(default_factory=list)
+    # statements whose BatchNorm arguments were converted through a project name: marked `# bnport: converted`
+    converted: set[cst.CSTNode] = field(default_factory=set)
 
     @property
     def renames(self) -> dict[cst.Attribute, tuple[Rule, str]]:
@@ -63,7 +66,7 @@ class Analysis:
         """Every node the applier changes or writes next to."""
         edits = self.layers
         return [*self.plans, *self.replacements, *self.templates, *edits.renames, *edits.after, *edits.calls, *edits.statements,
-                *edits.strings, *edits.initializers]
+                *edits.strings, *edits.initializers, *(s for s in self.converted if s is not None)]
 
     @property
     def changes_anything(self) -> bool:
@@ -117,7 +120,11 @@ class _Analyser:
             elif reference.members:
                 family_site(self, reference)
             elif self.project is not None and reference.name in self.project.exports:
-                self.project_site(reference, self.project.exports[reference.name])
+                statement = statement_of(reference.binding, ctx.index.parents) if reference.binding else None
+                planned = len(self.result.plans)
+                self.project_site(reference, self.project.exports[reference.name], converted=is_marked(statement))
+                if len(self.result.plans) > planned and statement is not None:
+                    self.result.converted.add(statement)
             elif self.project is not None and reference.name in self.project.registries:
                 self.registry_site(reference)
         if self.project is not None and self.project.config_types:
@@ -193,12 +200,15 @@ class _Analyser:
         else:
             self.class_reference(node, rule, api)
 
-    def project_site(self, reference: Reference, export: Export):
+    def project_site(self, reference: Reference, export: Export, converted: bool = False):
         """A name another module of the project exports: an alias of a converted class, a subclass of
         one, or a factory that builds one. The name stays (its module converts it); what is done
-        with it here is converted as for the class itself."""
+        with it here is converted as for the class itself. Its module may be converted already (the
+        alias holds a MindSpore class): this file's source framework then says which rule applies.
+        `converted`: the import carries `# bnport: converted`; calls through it are MindSpore's already
+        (members are still converted: renaming them twice changes nothing)."""
         ctx, node = self.ctx, reference.node
-        entry = ctx.ruleset.by_source.get(export.api)
+        entry = ctx.ruleset.by_source.get(export.api) or self.converted_export(reference, export, quiet=converted)
         if entry is None or len(reference.candidates) > 1:
             return
         rule, api = entry
@@ -212,11 +222,11 @@ class _Analyser:
         self.objects.layer_classes[id(node)] = layer
         klass = self.base_of(node)
         if klass is not None:
-            self.subclass(klass, node, rule, api, convert_init=not export.init)
+            self.subclass(klass, node, rule, api, convert_init=not (export.init or converted))
             return
         self.tests.append(node)
-        if export.kind == "subclass" and export.init:
-            # Its own __init__ converts its arguments: calls through it only build layers.
+        if (export.kind == "subclass" and export.init) or converted:
+            # Its own __init__ converts its arguments (or they are converted): calls only build layers.
             flow = self.flow.follow(node, rule, 0)
             for call, _ in [*flow.alias_calls, *flow.builds]:
                 self.objects.constructed.setdefault(call, layer)
@@ -227,6 +237,38 @@ class _Analyser:
                 self.tests.append(test)
             return
         self.follow_class(node, node, rule, api, export.offset, export.offset > 0)
+
+    def converted_export(self, reference: Reference, export: Export, quiet: bool = False) -> tuple[Rule, Api] | None:
+        """(rule, api) for a project name that holds a MindSpore class (its module is converted): the
+        rule of the one source framework this file uses. A file that uses none is MindSpore code
+        already; one whose framework cannot be told is reported."""
+        ctx = self.ctx
+        frameworks = self._frameworks()
+        if not frameworks:
+            return None
+        entries = [e for e in ctx.ruleset.sources_of_target(export.api) if _family(e[1]) in frameworks]
+        rules = {id(rule) for rule, _ in entries}
+        if len(rules) == 1 and _family(entries[0][1]) == "torch":
+            return entries[0]
+        if quiet:
+            return None
+        ctx.report_kind(reference.node, None, "project-target", name=code_of(reference.node), target=export.api,
+                        module=export.module, frameworks=" and ".join(sorted(frameworks)))
+        return None
+
+    def _frameworks(self) -> set[str]:
+        """The source frameworks this file imports (torch, keras)."""
+        if not hasattr(self, "_framework_set"):
+            found = set()
+            for scope in self.ctx.index.all_scopes:
+                for assignment in scope.assignments:
+                    if isinstance(assignment, ImportAssignment):
+                        bound = binding_name(assignment) or ""
+                        root = bound.split(".")[0]
+                        if root in _FAMILIES:
+                            found.add(_FAMILIES[root])
+            self._framework_set = found
+        return self._framework_set
 
     def registry_site(self, reference: Reference):
         """A registry of the project with BatchNorm classes among its keys (mmcv's MODELS): a class it
@@ -261,10 +303,12 @@ class _Analyser:
             config = self.config_around(string) if export is not None else None
             if config is None or (export.kind == "subclass" and export.init):
                 continue
+            statement = statement_of(config, ctx.index.parents)
             entry = ctx.ruleset.by_source.get(export.api)
-            if entry is not None:
-                self.plan(config, *entry, layer=False, keep_func=True,
-                          keep=frozenset({id(a) for a in config.args if a.value is string}))
+            if entry is not None and not is_marked(statement):
+                if self.plan(config, *entry, layer=False, keep_func=True,
+                             keep=frozenset({id(a) for a in config.args if a.value is string})) is not None:
+                    self.result.converted.add(statement)
 
     def class_reference(self, node: cst.BaseExpression, rule: Rule, api: Api):
         start, offset, through_partial = node, 0, False
@@ -479,3 +523,10 @@ def _super_init_calls(function: cst.FunctionDef) -> list[cst.Call]:
 
     function.visit(_Visit())
     return found
+
+
+_FAMILIES = {"torch": "torch", "keras": "keras", "tensorflow": "keras", "tf_keras": "keras", "keras_core": "keras"}
+
+
+def _family(api: Api) -> str | None:
+    return _FAMILIES.get(api.sources[0].split(".")[0]) if api.sources else None

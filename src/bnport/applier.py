@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import libcst as cst
 
+from bnport.converted import with_mark
 from bnport.analysis import Analysis
 from bnport.calls import Env
 from bnport.expressions import code_of, dotted
@@ -48,6 +49,9 @@ class Applier(cst.CSTTransformer):
 
     def on_leave(self, original_node, updated_node):
         result = super().on_leave(original_node, updated_node)
+        if not isinstance(original_node, cst.SimpleStatementLine) and original_node in self.analysis.converted \
+                and not isinstance(result, (cst.RemovalSentinel, cst.FlattenSentinel)):
+            result = with_mark(result)  # a compound statement: the mark after its header's colon
         if not isinstance(original_node, _STATEMENTS):
             return result
         self._depth -= 1
@@ -247,6 +251,8 @@ class Applier(cst.CSTTransformer):
         return updated
 
     def leave_SimpleStatementLine(self, original, updated):
+        if original in self.analysis.converted and updated.body:
+            updated = with_mark(updated)
         if updated.body or not original.body:
             return updated
         # Every small statement on the line was a removed import.

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import libcst as cst
 
@@ -27,6 +27,7 @@ class Reference:
     # a name computed at run time (`getattr(nn, f"BatchNorm{dim}d")`): the wanted names it may be;
     # `name` then shows the computation (`torch.nn.BatchNorm<dim>d`) and `node` is the getattr call
     members: tuple[str, ...] = ()
+    binding: cst.CSTNode | None = None  # the import statement (or alias assignment) the name is read through
 
 
 def dotted_name(node: cst.BaseExpression) -> str:
@@ -107,7 +108,7 @@ def find_references(
             seen.add(id(access.node))
             reference, path = climber.climb(access, bound, id(assignment) in pinned)
             if reference is not None:
-                found[reference.node] = reference
+                found[reference.node] = replace(reference, binding=getattr(assignment, "node", None))
             elif path is not None and scope_of is not None:
                 alias = _module_alias(path, parents, scope_of)
                 if alias is not None and id(alias) not in climber.aliases:

@@ -22,7 +22,7 @@ ENGINE_KINDS = (
     "unknown-argument", "positional-unbound", "template-repeat", "template-missing", "dtype-unknown",
     "initializer", "tensor-api", "mixed-guard", "state-key", "state-key-report", "unused-suppression",
     "open-marker", "default-removed", "boundary", "layer-escape", "maybe-layer", "name-lookup", "method-value", "name-test",
-    "computed-name", "eval-string", "eval-import", "exported-import", "eval-compare",
+    "computed-name", "eval-string", "eval-import", "exported-import", "eval-compare", "project-target",
 )
 SAFETIES = ("exact", "approximate", "report-only")
 TRANSFORMS = ("one_minus", "dtype")
@@ -316,6 +316,21 @@ class RuleSet:
     def mentioned_in(self, data: bytes) -> bool:
         """Cheap byte test: a file naming no source API is never parsed (libcst is not even imported)."""
         return any(token in data for token in self.tokens)
+
+    def sources_of_target(self, target: str) -> list[tuple[Rule, Api]]:
+        """The (rule, api) pairs that convert to `target` (mindspore.nn.BatchNorm2d), one per api."""
+        found: dict[tuple, tuple[Rule, Api]] = {}
+        for rule, api in self.by_source.values():
+            targets = {api.target, *(v.target for v in rule.variants.values())} if rule.variants else {api.target}
+            if target in targets:
+                found.setdefault((id(rule), api.sources), (rule, api))
+        return list(found.values())
+
+    @property
+    def targets(self) -> frozenset[str]:
+        """Every class or function the rules convert to."""
+        return frozenset(t for rule, api in self.by_source.values()
+                         for t in (api.target, *(v.target for v in rule.variants.values())) if t)
 
     def __post_init__(self):
         names = [*self.by_source, *self.dtypes, *self.partials, *self.initializers]

@@ -275,6 +275,6 @@ def _index_from_json(data: dict) -> ProjectIndex:
 def _classes(ruleset):
     """(is a name a source API the index follows, is it a prefix of one): the rules' classes and
     functions, not the dtypes, partials and initializers the rules also name."""
-    names = set(ruleset.by_source)
+    names = set(ruleset.by_source) | ruleset.targets  # a module converted already holds a target
     prefixes = {n.rsplit(".", i)[0] for n in names for i in range(n.count(".") + 1)}
     return names.__contains__, prefixes.__contains__
