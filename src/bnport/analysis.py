@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 import libcst as cst
 
-from bnport.calls import CallPlan, plan_call, plan_layer_call
+from bnport.calls import CallPlan, plan_call, plan_changes, plan_layer_call
 from bnport.classrefs import ClassFlow
 from bnport.computed import eval_comparisons, eval_strings, family_site, string_value
 from bnport.context import Context
@@ -121,9 +121,10 @@ class _Analyser:
                 family_site(self, reference)
             elif self.project is not None and reference.name in self.project.exports:
                 statement = statement_of(reference.binding, ctx.index.parents) if reference.binding else None
-                planned = len(self.result.plans)
+                planned = set(self.result.plans)
                 self.project_site(reference, self.project.exports[reference.name], converted=is_marked(statement))
-                if len(self.result.plans) > planned and statement is not None:
+                if statement is not None and any(plan_changes(call, plan) for call, plan in self.result.plans.items()
+                                                 if call not in planned):
                     self.result.converted.add(statement)
             elif self.project is not None and reference.name in self.project.registries:
                 self.registry_site(reference)
@@ -306,8 +307,9 @@ class _Analyser:
             statement = statement_of(config, ctx.index.parents)
             entry = ctx.ruleset.by_source.get(export.api)
             if entry is not None and not is_marked(statement):
-                if self.plan(config, *entry, layer=False, keep_func=True,
-                             keep=frozenset({id(a) for a in config.args if a.value is string})) is not None:
+                plan = self.plan(config, *entry, layer=False, keep_func=True,
+                                 keep=frozenset({id(a) for a in config.args if a.value is string}))
+                if plan is not None and plan_changes(config, plan):
                     self.result.converted.add(statement)
 
     def class_reference(self, node: cst.BaseExpression, rule: Rule, api: Api):

@@ -66,6 +66,19 @@ class CallPlan:
     input_rank: int | None = None  # the rank of the layer's input, where the code makes it certain (Keras)
 
 
+def plan_changes(call: cst.Call, plan: CallPlan) -> bool:
+    """Does the plan change the call's text (a value, a keyword, an argument's place, the callee)."""
+    if plan.additions or plan.leading or not plan.keep_func:
+        return True
+    for arg, decision in zip(call.args, plan.decisions):
+        keyword = arg.keyword.value if arg.keyword is not None else None
+        if decision.remove or decision.first or decision.make_value is not None:
+            return True
+        if decision.to is not None and decision.to != keyword and not (keyword is None and decision.positional):
+            return True
+    return False
+
+
 class Refuse(Exception):
     """The call cannot be converted faithfully; it is left as it is, with one error finding."""
 
