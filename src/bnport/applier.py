@@ -72,6 +72,18 @@ class Applier(cst.CSTTransformer):
         added = [text for small in original.body for text in self.analysis.after.get(small, [])]
         if not added:
             return result
+        if any(self.analysis.after.get(small) for small in original.body[:-1]) and len(result.body) == len(original.body):
+            # `bn.momentum = m; return bn`: the update goes right after its statement, before the return
+            body, separator = [], cst.Semicolon(whitespace_after=cst.SimpleWhitespace(" "))
+            for small, new in zip(original.body, result.body):
+                extra = [x for text in self.analysis.after.get(small, []) for x in cst.parse_statement(text).body]
+                if extra:
+                    body += [new.with_changes(semicolon=separator)]
+                    body += [x.with_changes(semicolon=separator) for x in extra[:-1]]
+                    body.append(extra[-1].with_changes(semicolon=new.semicolon))
+                else:
+                    body.append(new)
+            return result.with_changes(body=body)
         smalls = [small for text in added for small in cst.parse_statement(text).body]
         if isinstance(original, cst.SimpleStatementSuite):
             body = list(result.body)

@@ -231,6 +231,8 @@ class LayerUses:
             return
         call = ctx.parent(node)
         called = isinstance(call, cst.Call) and call.func is node
+        if called and spec.returns_self:
+            self.follow(call, fact)  # `bn.eval().requires_grad_(False)`: the result is the layer
         if spec.report is not None:
             if not (fact.own and spec.outside):
                 ctx.report(node, rule, spec.report, object=code_of(node), name=name, layer=subject)
@@ -252,6 +254,8 @@ class LayerUses:
             if refusal is not None:
                 ctx.report(node, rule, refusal, object=code_of(node), layer=subject)
                 return
+            if spec.refuse and value is not None and self._may_be_none(value):
+                ctx.report_kind(node, rule, "maybe-none", object=code_of(node), value=code_of(value))
             if spec.on_assign is not None:
                 self.edits.after.setdefault(assignment, []).append(spec.on_assign.format(object=owner))
                 if spec.note is not None:
@@ -290,11 +294,16 @@ class LayerUses:
         if path != name:
             quote = string.value[0] if string.value[0] in "'\"" else '"'
             self.edits.strings[string] = (rule, f"{quote}{path}{quote}")
+        if call.func.value == "getattr" and spec.none_check is not None and self._compared_with_none(call):
+            ctx.report(call, rule, spec.none_check, object=code_of(call), layer=code_of(call.args[0].value))
         if call.func.value == "setattr" and spec.on_assign is not None:
             statement = ctx.parent(call)
+            owner = ".".join(p for p in (code_of(call.args[0].value), layer.api.attribute_path) if p)
             if isinstance(statement, cst.Expr):
-                owner = ".".join(p for p in (code_of(call.args[0].value), layer.api.attribute_path) if p)
                 self.edits.after.setdefault(statement, []).append(spec.on_assign.format(object=owner))
+            else:  # inside a lambda or an expression: no statement to add after it
+                ctx.report_kind(call, rule, "update-in-expression", call=code_of(call), name=name,
+                                update=spec.on_assign.format(object=owner))
 
     # -- a parameter's value --
     def _tensor(self, node: cst.CSTNode, new: str, spec: AttrSpec, fact: Fact) -> None:
@@ -328,13 +337,27 @@ class LayerUses:
                     self._cross(call, current, rule)
                 return
             elif isinstance(parent, (cst.Comparison, cst.ComparisonTarget)):
-                comparison = parent if isinstance(parent, cst.Comparison) else ctx.parent(parent)
-                if spec.none_check is not None and current is node and any(
-                        literal_key(side) == "None" for side in (comparison.left, *(c.comparator for c in comparison.comparisons))):
+                if spec.none_check is not None and current is node and self._compared_with_none(node):
                     ctx.report(node, rule, spec.none_check, object=new, layer=code_of(node.value))
                 return
             else:
                 return
+
+    def _may_be_none(self, value) -> bool:
+        """A parameter whose default is None (`def set_bn_momentum(model, momentum=None)`)."""
+        value = strip_parens(value)
+        scope = self.ctx.scopes.get(value) if isinstance(value, cst.Name) else None
+        assignments = list(scope[value.value]) if scope is not None else []
+        return any(isinstance(a.node, cst.Param) and a.node.default is not None and literal_key(a.node.default) == "None"
+                   for a in assignments)
+
+    def _compared_with_none(self, node) -> bool:
+        """`<node> is None`, `<node> is not None`, `None == <node>`..."""
+        parent = self.ctx.parent(node)
+        comparison = parent if isinstance(parent, cst.Comparison) else self.ctx.parent(parent)
+        if not isinstance(comparison, cst.Comparison):
+            return False
+        return any(literal_key(side) == "None" for side in (comparison.left, *(c.comparator for c in comparison.comparisons)))
 
     def _initializer(self, call: cst.Call, form, new: str, rule: Rule) -> None:
         value = next((a.value for a in call.args[1:] if a.keyword is None or a.keyword.value == "val"), None)
@@ -396,6 +419,8 @@ def _assignment(ctx, node: cst.Attribute):
         return ctx.parent(parent)
     if isinstance(parent, cst.AugAssign) and parent.target is node:
         return parent
+    if isinstance(parent, cst.AnnAssign) and parent.target is node and parent.value is not None:
+        return parent  # `bn.momentum: float = 0.3` (an annotation alone assigns nothing)
     return None
 
 
@@ -403,6 +428,8 @@ def _assigned(statement, node):
     """The value an assignment gives `node` (None when it cannot be told, e.g. a tuple from a call)."""
     if isinstance(statement, cst.AugAssign):
         return None
+    if isinstance(statement, cst.AnnAssign):
+        return statement.value if statement.target is node else None
     for target in statement.targets:
         if target.target is node:
             return statement.value

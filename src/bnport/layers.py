@@ -111,6 +111,11 @@ class LayerObjects:
                 held = combine([self.value(a.value) for a in node.args if not a.keyword])
                 if held is not None:
                     return held if held.collection else replace(held, collection=True)
+            if isinstance(node.func, cst.Attribute):  # `bn.eval()`: a method that gives the layer back
+                held = self.value(node.func.value)
+                spec = held.layer.rule.attributes.get(node.func.attr.value) if held is not None and not held.collection else None
+                if spec is not None and spec.returns_self:
+                    return held
             return None
         if isinstance(node, cst.Name):
             return self.binding(self._name_key(node))

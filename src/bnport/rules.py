@@ -23,6 +23,7 @@ ENGINE_KINDS = (
     "initializer", "tensor-api", "mixed-guard", "state-key", "state-key-report", "unused-suppression",
     "open-marker", "default-removed", "boundary", "layer-escape", "maybe-layer", "name-lookup", "method-value", "name-test",
     "computed-name", "eval-string", "eval-import", "exported-import", "eval-compare", "project-target",
+    "update-in-expression", "maybe-none",
 )
 SAFETIES = ("exact", "approximate", "report-only")
 TRANSFORMS = ("one_minus", "dtype")
@@ -228,6 +229,7 @@ class AttrSpec:
     none_check: str | None = None  # code raised where it is compared with None
     outside: bool = False  # reported only where the layer is used from outside its own methods
     absent: str | None = None  # "ones" | "zeros": the target always has this state; what a checkpoint lacking it gets
+    returns_self: bool = False  # a method whose call gives the layer back (`bn.eval().requires_grad_(...)`)
 
 
 @dataclass(frozen=True, eq=False)
@@ -872,7 +874,7 @@ def _load_layer_shape(check: _Checker, spec: object, key: str, signatures: dict)
 def _load_attribute(check: _Checker, spec: object, where: str) -> AttrSpec:
     spec = check.table(spec, where)
     check.keys(spec, where, {"to", "report", "on_assign", "note", "refuse", "state_key", "call", "statement", "tensor",
-                             "none_check", "absent", "outside"})
+                             "none_check", "absent", "outside", "returns_self"})
     if sum(key in spec for key in ("to", "report", "call", "statement")) != 1:
         check.fail(where, "needs exactly one of 'to', 'report', 'call' or 'statement'")
     if "absent" in spec and "state_key" not in spec:
@@ -897,6 +899,7 @@ def _load_attribute(check: _Checker, spec: object, where: str) -> AttrSpec:
         none_check=spec.get("none_check") and check.code(spec["none_check"], f"{where}.none_check"),
         outside=check.boolean(spec.get("outside", False), f"{where}.outside"),
         absent=spec.get("absent") and check.choice(spec["absent"], f"{where}.absent", ("ones", "zeros")),
+        returns_self=check.boolean(spec.get("returns_self", False), f"{where}.returns_self"),
     )
 
 

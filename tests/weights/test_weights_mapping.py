@@ -179,7 +179,7 @@ def test_the_map_is_data(tmp_path):
         shutil.copy(path, tmp_path)
     torch_rules = tmp_path / "torch_nn.toml"
     text = torch_rules.read_text()
-    old = 'weight = { to = "gamma", state_key = "prefixed", tensor = true, absent = "ones" }'
+    old = 'weight = { to = "gamma", state_key = "prefixed", tensor = true, absent = "ones", none_check = "TBN222" }'
     assert old in text
     text = text.replace(old, 'weight = { to = "scale", state_key = "prefixed", tensor = true, absent = "zeros" }')
     text = text.replace('attribute_path = "bn2d"', 'attribute_path = "inner"')
