@@ -121,6 +121,8 @@ class LayerUses:
         elif isinstance(parent, cst.Element):
             container = ctx.parent(parent)
             self.follow(container, self._as_collection(fact))
+        elif isinstance(parent, cst.DictElement) and parent.value is node:
+            self.follow(ctx.parent(parent), self._as_collection(fact))
         elif isinstance(parent, (cst.ListComp, cst.SetComp, cst.GeneratorExp)) and parent.elt is node:
             self.follow(parent, self._as_collection(fact))
         elif isinstance(parent, (cst.Return, cst.Yield)):
@@ -138,6 +140,14 @@ class LayerUses:
         ctx = self.ctx
         if isinstance(parent, cst.Subscript) and parent.value is node:
             self.follow(parent, fact.element())
+        elif isinstance(parent, cst.Attribute) and parent.value is node and parent.attr.value in ("values", "items"):
+            call = ctx.parent(parent)
+            loop = ctx.parent(call) if isinstance(call, cst.Call) and call.func is parent else None
+            if parent.attr.value == "values" and isinstance(call, cst.Call):
+                self.follow(call, fact)
+            elif isinstance(loop, (cst.For, cst.CompFor)) and loop.iter is call:
+                for name in _target_names(loop.target):
+                    self.follow_binding(self.objects._name_key(name))
         elif isinstance(parent, (cst.For, cst.CompFor)) and parent.iter is node:
             for name in _target_names(parent.target):
                 self.follow_binding(self.objects._name_key(name))
@@ -172,6 +182,13 @@ class LayerUses:
         if not isinstance(call, cst.Call):
             return  # a class base or keyword: not a use of the object
         func = call.func
+        loop = ctx.parent(call)
+        width = len(call.args) if getattr(func, "value", None) == "zip" else 2
+        if isinstance(loop, (cst.For, cst.CompFor)) and loop.iter is call and any(
+                self.objects.zipped(call, i, width) is node for i in range(width)):
+            for name in _target_names(loop.target):  # `for i, bn in enumerate(bns)`: the loop variable
+                self.follow_binding(self.objects._name_key(name))
+            return
         if isinstance(func, cst.Name) and func.value in _LOOKS:
             return
         if isinstance(func, cst.Name) and func.value in _BY_NAME:

@@ -111,6 +111,9 @@ class LayerObjects:
                 held = combine([self.value(a.value) for a in node.args if not a.keyword])
                 if held is not None:
                     return held if held.collection else replace(held, collection=True)
+            if isinstance(node.func, cst.Attribute) and node.func.attr.value == "values" and not node.args:
+                held = self.value(node.func.value)  # `layers.values()` of a dict of layers
+                return held if held is not None and held.collection else None
             if isinstance(node.func, cst.Attribute):  # `bn.eval()`: a method that gives the layer back
                 held = self.value(node.func.value)
                 spec = held.layer.rule.attributes.get(node.func.attr.value) if held is not None and not held.collection else None
@@ -129,6 +132,10 @@ class LayerObjects:
         if isinstance(node, cst.BooleanOperation):
             held = combine([self.value(node.left), self.value(node.right)])
             return held.uncertain() if held is not None else None
+        if isinstance(node, cst.Dict):  # `{"bn": nn.BatchNorm2d(c)}`: its values
+            values = [e.value for e in node.elements if isinstance(e, cst.DictElement)]
+            held = combine([self.value(v) for v in values]) if values else None
+            return replace(held, collection=True) if held is not None and len(values) == len(node.elements) else None
         if isinstance(node, (cst.List, cst.Tuple, cst.Set)):
             elements = [e.value for e in node.elements if not isinstance(e, cst.StarredElement)]
             held = combine([self.value(e) for e in elements]) if elements else None
@@ -254,12 +261,34 @@ class LayerObjects:
                 if isinstance(value, (cst.Tuple, cst.List)) and len(value.elements) == len(tuple_.elements) and not any(
                         isinstance(e, cst.StarredElement) for e in value.elements):
                     return value.elements[index].value
+            if isinstance(holder, (cst.For, cst.CompFor)) and holder.target is tuple_:
+                container = self.zipped(holder.iter, index, len(tuple_.elements))
+                return _Element(container) if container is not None else _UNKNOWN
             return _UNKNOWN
         if isinstance(parent, cst.For) and parent.target is target:
             return _Element(parent.iter)
         if isinstance(parent, cst.CompFor) and parent.target is target:
             return _Element(parent.iter)
         return _UNKNOWN
+
+    def zipped(self, iterable, index: int, width: int):
+        """`for i, bn in enumerate(bns)`, `for conv, bn in zip(convs, bns)`, `for name, bn in
+        bns.items()`: the container whose elements the `index`-th loop variable takes (builtin
+        enumerate and zip only)."""
+        call = strip_parens(iterable)
+        if (isinstance(call, cst.Call) and isinstance(call.func, cst.Attribute) and call.func.attr.value == "items"
+                and not call.args and width == 2 and index == 1):
+            return call.func.value
+        if not (isinstance(call, cst.Call) and isinstance(call.func, cst.Name) and call.func.value in ("enumerate", "zip")
+                and not any(a.star or a.keyword for a in call.args) and self._builtin(call.func)):
+            return None
+        if call.func.value == "enumerate":
+            return call.args[0].value if len(call.args) == 1 and width == 2 and index == 1 else None
+        return call.args[index].value if len(call.args) == width else None
+
+    def _builtin(self, name: cst.Name) -> bool:
+        scope = self.ctx.scopes.get(name)
+        return scope is not None and not scope[name.value]
 
     def _parameter(self, param: cst.Param) -> Fact | None:
         """A parameter: annotated with a BatchNorm class, or passed a layer by every call in the file."""
@@ -361,10 +390,10 @@ class LayerObjects:
 
     def _container(self, call: cst.Call) -> bool:
         """`list(...)`, `tuple(...)`, `nn.ModuleList([...])`, `nn.Sequential(...)`: their elements are the arguments'."""
-        if isinstance(call.func, cst.Name) and call.func.value in ("list", "tuple"):
+        if isinstance(call.func, cst.Name) and call.func.value in ("list", "tuple", "dict"):
             return True
         name = qualified_name(self.ctx, call.func) or ""
-        return name.rsplit(".", 1)[-1] in ("ModuleList", "Sequential", "SequentialCell", "CellList")
+        return name.rsplit(".", 1)[-1] in ("ModuleList", "ModuleDict", "Sequential", "SequentialCell", "CellList", "CellDict")
 
     def _guarded_element(self, comprehension) -> Fact | None:
         """`[m for m in ms if isinstance(m, BN)]`: the elements the comprehension's tests let through."""
