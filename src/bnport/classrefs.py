@@ -108,10 +108,10 @@ class ClassFlow:
             else:
                 flow.foreign_calls.append(call)
             return True
-        function = _local_function(ctx, call.func)
+        function, skip, calls = _callee(ctx, call)
         if function is None or arg.star:
             return False
-        params = list(function.params.params)
+        params = list(function.params.params)[skip:]
         if arg.keyword is not None:
             param = next((p for p in [*params, *function.params.kwonly_params] if p.name.value == arg.keyword.value), None)
         else:
@@ -120,7 +120,7 @@ class ClassFlow:
         if param is None:
             return False
         # The parameter holds only this class if this is the function's one call and nothing else is a default.
-        only = sole and len(_direct_calls(ctx, function)) == 1 and param.default is None
+        only = sole and calls == 1 and param.default is None
         self._name(ctx.scopes.get(param.name), param.name.value, rule, only, offset, flow, seen)
         return True
 
@@ -313,6 +313,51 @@ def _local_function(ctx, func) -> cst.FunctionDef | None:
     if len(assignments) == 1 and isinstance(assignments[0].node, cst.FunctionDef):
         return assignments[0].node
     return None
+
+
+def _callee(ctx, call: cst.Call) -> tuple[cst.FunctionDef | None, int, int]:
+    """(the function of this file a call runs, the leading parameters it does not pass, how many
+    places call it): a function, a class's __init__ (`ConvBN(c, nn.BatchNorm2d)`), or a base class's
+    __init__ through `super().__init__(...)` (which other places may call too: counted as many)."""
+    function = _local_function(ctx, call.func)
+    if function is not None:
+        return function, 0, len(_direct_calls(ctx, function))
+    func = call.func
+    if (isinstance(func, cst.Attribute) and func.attr.value == "__init__" and isinstance(func.value, cst.Call)
+            and isinstance(func.value.func, cst.Name) and func.value.func.value == "super" and not func.value.args):
+        klass = _enclosing_class(ctx, call)
+        bases = [_local_class(ctx, b.value) for b in klass.bases] if klass is not None else []
+        init = _init_of(bases[0]) if bases and bases[0] is not None else None
+        return init, 1, 2
+    klass = _local_class(ctx, func)
+    init = _init_of(klass) if klass is not None else None
+    if init is None:
+        return None, 0, 0
+    scope = ctx.scopes.get(klass)
+    uses = sum(len(a.references) for a in scope.assignments[klass.name.value]) if scope is not None else 2
+    return init, 1, uses
+
+
+def _local_class(ctx, func) -> cst.ClassDef | None:
+    if not isinstance(func, cst.Name):
+        return None
+    scope = ctx.scopes.get(func)
+    assignments = list(scope[func.value]) if scope is not None else []
+    if len(assignments) == 1 and isinstance(assignments[0].node, cst.ClassDef):
+        return assignments[0].node
+    return None
+
+
+def _init_of(klass: cst.ClassDef) -> cst.FunctionDef | None:
+    body = klass.body.body if isinstance(klass.body, cst.IndentedBlock) else ()
+    return next((s for s in body if isinstance(s, cst.FunctionDef) and s.name.value == "__init__"), None)
+
+
+def _enclosing_class(ctx, node) -> cst.ClassDef | None:
+    current = ctx.parent(node)
+    while current is not None and not isinstance(current, cst.ClassDef):
+        current = ctx.parent(current)
+    return current
 
 
 def _direct_calls(ctx, function: cst.FunctionDef) -> list:
