@@ -20,6 +20,7 @@ from bnport.expressions import (
     dotted,
     fill_template,
     keep_parens,
+    int_literal,
     literal_key,
     number_literal,
     one_minus,
@@ -223,7 +224,7 @@ class _CallPlanner:
         messages = infer.messages
         rank = self.sizing.rank if self.sizing is not None else None
         count_known = self.sizing is not None and self.sizing.count is not None
-        axis = -1 if arg is None else _int_literal(arg.value)
+        axis = -1 if arg is None else int_literal(arg.value)
         where = self.call if arg is None else arg
         text = "the default -1" if arg is None else f"axis={code_of(arg.value)}"
         if axis is None:
@@ -460,19 +461,6 @@ def _constant(ctx: Context, node: cst.BaseExpression) -> cst.BaseExpression | No
     bare = strip_parens(value)
     if isinstance(bare, _LITERALS) or (isinstance(bare, cst.Name) and bare.value in ("None", "True", "False")):
         return value
-    return None
-
-
-def _int_literal(node: cst.BaseExpression) -> int | None:
-    value = strip_parens(node)
-    sign = 1
-    if isinstance(value, cst.UnaryOperation) and isinstance(value.operator, cst.Minus):
-        sign, value = -1, strip_parens(value.expression)
-    if isinstance(value, cst.Integer):
-        try:
-            return sign * int(value.value.replace("_", ""), 0)
-        except ValueError:
-            return None
     return None
 
 

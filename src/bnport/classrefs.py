@@ -305,14 +305,19 @@ class ClassFlow:
                 or (isinstance(parent, (cst.For, cst.CompFor)) and parent.target is node))
 
 
-def _local_function(ctx, func) -> cst.FunctionDef | None:
+def _local_definition(ctx, func, kind):
+    """The `def` or `class` (of `kind`) a name is bound to once in this file, or None."""
     if not isinstance(func, cst.Name):
         return None
     scope = ctx.scopes.get(func)
     assignments = list(scope[func.value]) if scope is not None else []
-    if len(assignments) == 1 and isinstance(assignments[0].node, cst.FunctionDef):
+    if len(assignments) == 1 and isinstance(assignments[0].node, kind):
         return assignments[0].node
     return None
+
+
+def _local_function(ctx, func) -> cst.FunctionDef | None:
+    return _local_definition(ctx, func, cst.FunctionDef)
 
 
 def _callee(ctx, call: cst.Call) -> tuple[cst.FunctionDef | None, int, int]:
@@ -339,13 +344,7 @@ def _callee(ctx, call: cst.Call) -> tuple[cst.FunctionDef | None, int, int]:
 
 
 def _local_class(ctx, func) -> cst.ClassDef | None:
-    if not isinstance(func, cst.Name):
-        return None
-    scope = ctx.scopes.get(func)
-    assignments = list(scope[func.value]) if scope is not None else []
-    if len(assignments) == 1 and isinstance(assignments[0].node, cst.ClassDef):
-        return assignments[0].node
-    return None
+    return _local_definition(ctx, func, cst.ClassDef)
 
 
 def _init_of(klass: cst.ClassDef) -> cst.FunctionDef | None:

@@ -82,6 +82,20 @@ def number_literal(node: cst.BaseExpression) -> Decimal | None:
         return None
 
 
+def int_literal(node: cst.BaseExpression) -> int | None:
+    """The value of an integer literal, signed (`-1`), or None."""
+    value = strip_parens(node)
+    sign = 1
+    if isinstance(value, cst.UnaryOperation) and isinstance(value.operator, cst.Minus):
+        sign, value = -1, strip_parens(value.expression)
+    if isinstance(value, cst.Integer):
+        try:
+            return sign * int(value.value.replace("_", ""), 0)
+        except ValueError:
+            return None
+    return None
+
+
 def fold_one_minus(value: cst.BaseExpression) -> str | None:
     """``1 - value`` as exact decimal text when value is a plain number (0.1 -> 0.9), else None."""
     value = strip_parens(value)

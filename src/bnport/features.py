@@ -33,7 +33,7 @@ import libcst as cst
 
 from bnport.classrefs import ClassFlow
 from bnport.context import Context
-from bnport.expressions import code_of, strip_parens
+from bnport.expressions import code_of, int_literal, strip_parens
 from bnport.rules import Infer, LayerShape
 
 _MAX_STEPS = 400  # shape steps per BatchNormalization and layout: a longer chain is not followed
@@ -553,7 +553,7 @@ class Shapes:
 
     def _size(self, value, where) -> Size:
         value = strip_parens(value)
-        number = _integer(value)
+        number = int_literal(value)
         if number is not None:
             return Size.literal(number)
         return Size(code_of(value), None, ((value, where),))
@@ -568,9 +568,9 @@ class Shapes:
             elements = elements[1:]
         sizes = {}
         for axis, element in enumerate(elements, 1):
-            if (isinstance(element, cst.Name) and element.value == "None") or _integer(element) == -1:
+            if (isinstance(element, cst.Name) and element.value == "None") or int_literal(element) == -1:
                 continue
-            if reshape and _integer(element) is None:
+            if reshape and int_literal(element) is None:
                 continue  # a computed target size: Keras checks it against the input
             sizes[axis] = self._size(element, where)
         return Shape.make(len(elements) + 1, sizes)
@@ -579,7 +579,7 @@ class Shapes:
         value = strip_parens(value) if value is not None else None
         if not isinstance(value, (cst.Tuple, cst.List)):
             return None
-        numbers = [_integer(strip_parens(e.value)) for e in value.elements]
+        numbers = [int_literal(strip_parens(e.value)) for e in value.elements]
         return None if any(n is None for n in numbers) else numbers
 
     # -- the axis a BatchNormalization normalises, under the layout being followed --
@@ -595,7 +595,7 @@ class Shapes:
         if value is None or depth > 4:
             return None
         value = strip_parens(value)
-        number = _integer(value)
+        number = int_literal(value)
         if number is not None:
             return number
         if isinstance(value, cst.IfExp):
@@ -1197,19 +1197,6 @@ def _bind(call: cst.Call, signature: tuple[str, ...]) -> _Bound:
         else:
             bound.hidden = True  # a positional bnport cannot name
     return bound
-
-
-def _integer(node) -> int | None:
-    node = strip_parens(node)
-    sign = 1
-    if isinstance(node, cst.UnaryOperation) and isinstance(node.operator, cst.Minus):
-        sign, node = -1, strip_parens(node.expression)
-    if isinstance(node, cst.Integer):
-        try:
-            return sign * int(node.value.replace("_", ""), 0)
-        except ValueError:
-            return None
-    return None
 
 
 def _string(node: cst.SimpleString) -> str | None:

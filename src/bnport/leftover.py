@@ -8,7 +8,8 @@ bnport converts BatchNorm only; a converted file that still subclasses ``nn.Modu
 from __future__ import annotations
 
 import ast
-import warnings
+
+from bnport.pyast import dotted_ast, parse_quietly
 
 FRAMEWORKS = ("torch", "tensorflow", "keras", "tf_keras")
 _TOKENS = tuple(name.encode() for name in FRAMEWORKS)
@@ -18,11 +19,8 @@ def remaining_uses(data: bytes) -> dict[str, int]:
     """Qualified names of the source frameworks this Python source uses -> how often; {} if none."""
     if not any(token in data for token in _TOKENS):
         return {}
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            tree = ast.parse(data)
-    except (SyntaxError, ValueError, RecursionError, MemoryError):
+    tree = parse_quietly(data)
+    if tree is None:
         return {}
     aliases: dict[str, str] = {}
     uses: dict[str, int] = {}
@@ -51,23 +49,12 @@ def remaining_uses(data: bytes) -> dict[str, int]:
     if not uses:
         return {}
     for node in reads:
-        dotted = _dotted(node)
+        dotted = dotted_ast(node)
         root, _, rest = (dotted or "").partition(".")
         if root in aliases:
             name = aliases[root] + ("." + rest if rest else "")
             uses[name] = uses.get(name, 0) + 1
     return uses  # imported names count 0 until read: the file still imports the framework
-
-
-def _dotted(node) -> str | None:
-    parts = []
-    while isinstance(node, ast.Attribute):
-        parts.append(node.attr)
-        node = node.value
-    if not isinstance(node, ast.Name):
-        return None
-    parts.append(node.id)
-    return ".".join(reversed(parts))
 
 
 def summarise(per_file: list[dict[str, int]], top: int = 5) -> list[dict]:

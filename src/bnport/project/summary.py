@@ -10,7 +10,8 @@ Summaries are plain data (tuples and strings): they are cached on disk and sent 
 from __future__ import annotations
 
 import ast
-import warnings
+
+from bnport.pyast import dotted_ast, parse_quietly
 
 # name -> ("ref", dotted)                  imported: another module's name (or a module)
 #         ("alias", dotted)                 assigned once from another name (`BN = nn.BatchNorm2d`)
@@ -27,11 +28,8 @@ _PARTIALS = ("functools.partial",)
 
 def summarise(source: bytes, module: str, is_package: bool) -> Summary:
     """The module's exports; {} if it cannot be parsed (the conversion reports that file)."""
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            tree = ast.parse(source)
-    except (SyntaxError, ValueError, RecursionError, MemoryError):
+    tree = parse_quietly(source)
+    if tree is None:
         return {}
     package = module if is_package else module.rpartition(".")[0]
     names: dict[str, str] = {}  # local name -> dotted name it was imported as (for resolving expressions)
@@ -186,14 +184,12 @@ def _factory(function: ast.FunctionDef, names) -> tuple[str, ...]:
 
 def _dotted(node, names: dict[str, str]) -> str | None:
     """`nn.BatchNorm2d` -> `torch.nn.BatchNorm2d` through the module's imports; a local name stays local."""
-    parts = []
-    while isinstance(node, ast.Attribute):
-        parts.append(node.attr)
-        node = node.value
-    if not isinstance(node, ast.Name):
+    spelled = dotted_ast(node)
+    if spelled is None:
         return None
-    root = names.get(node.id, f".{node.id}")  # ".name": a name of this module itself
-    return ".".join([root, *reversed(parts)])
+    head, _, rest = spelled.partition(".")
+    root = names.get(head, f".{head}")  # ".name": a name of this module itself
+    return f"{root}.{rest}" if rest else root
 
 
 def _absolute(module: str | None, level: int, package: str) -> str | None:
