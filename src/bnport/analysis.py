@@ -104,6 +104,8 @@ class _Analyser:
         self.tests: list[cst.CSTNode] = []  # class expressions in type tests and annotations
         self._foreign: set[cst.Call] = set()  # calls reported as maybe reaching another class
         self._shapes: dict[int, Shapes] = {}
+        # classes of this file deriving from a project name: (its import statement, calls need no conversion)
+        self._project_classes: dict[cst.ClassDef, tuple] = {}
 
     def run(self, module: cst.Module) -> Analysis:
         ctx = self.ctx
@@ -122,7 +124,8 @@ class _Analyser:
             elif self.project is not None and reference.name in self.project.exports:
                 statement = statement_of(reference.binding, ctx.index.parents) if reference.binding else None
                 planned = set(self.result.plans)
-                self.project_site(reference, self.project.exports[reference.name], converted=is_marked(statement))
+                self.project_site(reference, self.project.exports[reference.name], converted=is_marked(statement),
+                                  statement=statement)
                 if statement is not None and any(plan_changes(call, plan) for call, plan in self.result.plans.items()
                                                  if call not in planned):
                     self.result.converted.add(statement)
@@ -201,7 +204,7 @@ class _Analyser:
         else:
             self.class_reference(node, rule, api)
 
-    def project_site(self, reference: Reference, export: Export, converted: bool = False):
+    def project_site(self, reference: Reference, export: Export, converted: bool = False, statement=None):
         """A name another module of the project exports: an alias of a converted class, a subclass of
         one, or a factory that builds one. The name stays (its module converts it); what is done
         with it here is converted as for the class itself. Its module may be converted already (the
@@ -210,9 +213,19 @@ class _Analyser:
         (members are still converted: renaming them twice changes nothing)."""
         ctx, node = self.ctx, reference.node
         entry = ctx.ruleset.by_source.get(export.api) or self.converted_export(reference, export, quiet=converted)
-        if entry is None or len(reference.candidates) > 1:
+        if entry is None:
             return
         rule, api = entry
+        if export.kind == "ambiguous":  # its module binds it to several things (a fallback import, a rebinding)
+            ctx.report_kind(node, rule, "ambiguous", name=code_of(node), candidates=", ".join(export.candidates))
+            return
+        if len(reference.candidates) > 1:
+            ctx.report_kind(node, rule, "ambiguous", name=code_of(node), candidates=", ".join(reference.candidates))
+            return
+        if _family(api) != "torch" and export.kind != "factory":
+            # Keras layers are sized from the layer before them, which the module that names them shows
+            ctx.report_kind(node, rule, "project-keras", name=code_of(node), module=export.module)
+            return
         layer = Layer(rule, api)
         parent = ctx.parent(node)
         called = isinstance(parent, cst.Call) and parent.func is node
@@ -223,6 +236,8 @@ class _Analyser:
         self.objects.layer_classes[id(node)] = layer
         klass = self.base_of(node)
         if klass is not None:
+            # a class of this file deriving from it: its instances are planned later (layer_objects)
+            self._project_classes[klass] = (statement, export.init or converted)
             self.subclass(klass, node, rule, api, convert_init=not (export.init or converted))
             return
         self.tests.append(node)
@@ -245,7 +260,14 @@ class _Analyser:
         already; one whose framework cannot be told is reported."""
         ctx = self.ctx
         frameworks = self._frameworks()
-        if not frameworks:
+        sources = frameworks - {"mindspore"}
+        if not sources:
+            return None  # MindSpore code (or none at all): its calls are MindSpore's
+        if "mindspore" in frameworks:
+            # MindSpore and a source framework in one file: whose convention its arguments follow cannot be told
+            if not quiet:
+                ctx.report_kind(reference.node, None, "project-target", name=code_of(reference.node),
+                                target=export.api, module=export.module, frameworks=" and ".join(sorted(frameworks)))
             return None
         entries = [e for e in ctx.ruleset.sources_of_target(export.api) if _family(e[1]) in frameworks]
         rules = {id(rule) for rule, _ in entries}
@@ -453,7 +475,10 @@ class _Analyser:
             if self._calls_base_init(klass):
                 for call in self._instances(klass):
                     if call not in self.result.plans:
-                        self.plan(call, layer.rule, layer.api, layer=False, keep_func=True)
+                        plan = self.plan(call, layer.rule, layer.api, layer=False, keep_func=True)
+                        statement = self._project_statement(klass)
+                        if plan is not None and statement is not None and plan_changes(call, plan):
+                            self.result.converted.add(statement)
         # Type tests first: inside what they guard, their subject is certain, whatever else reaches it.
         guards = [uses.guards.from_class(node) for node in self.tests
                   if not (isinstance(ctx.parent(node), cst.Annotation) and isinstance(ctx.parent(ctx.parent(node)), cst.Param))]
@@ -496,10 +521,21 @@ class _Analyser:
                 self.uses.follow_guard(self.uses.guards.from_name_string(string, names, layer))
 
     def _calls_base_init(self, klass: cst.ClassDef) -> bool:
-        """A subclass without its own __init__ (up to the converted base): calls take the base's arguments."""
+        """A subclass without its own __init__ (up to the converted base): calls take the base's arguments.
+        Not so where the base is a project class with its own __init__, or imported through a statement
+        marked converted (its calls are MindSpore's already)."""
         chain = [klass, *self.objects.local_bases(klass, transitive=True)]
+        if any(self._project_classes.get(k, (None, False))[1] for k in chain):
+            return False
         return not any(isinstance(s, cst.FunctionDef) and s.name.value in ("__init__", "__new__")
                        for k in chain for s in k.body.body)
+
+    def _project_statement(self, klass: cst.ClassDef):
+        """The import statement of the project class a class of this file derives from, if any."""
+        for k in [klass, *self.objects.local_bases(klass, transitive=True)]:
+            if k in self._project_classes:
+                return self._project_classes[k][0]
+        return None
 
     def _instances(self, klass: cst.ClassDef) -> list[cst.Call]:
         scope = self.ctx.scopes.get(klass)
@@ -527,7 +563,8 @@ def _super_init_calls(function: cst.FunctionDef) -> list[cst.Call]:
     return found
 
 
-_FAMILIES = {"torch": "torch", "keras": "keras", "tensorflow": "keras", "tf_keras": "keras", "keras_core": "keras"}
+_FAMILIES = {"torch": "torch", "keras": "keras", "tensorflow": "keras", "tf_keras": "keras", "keras_core": "keras",
+             "mindspore": "mindspore"}
 
 
 def _family(api: Api) -> str | None:

@@ -145,7 +145,10 @@ def _project(where: list[str], ruleset, config, cache_dir, use_cache: bool, jobs
         common = Path(os.path.commonpath([os.path.abspath(p) for p in where]))
         root = common if common.is_dir() else common.parent
     directory = Path(cache_dir) if cache_dir else (Path(config.cache_dir) if config.cache_dir else None)
-    return load_project(root, ruleset, config.src, directory, use_cache, jobs)
+    patterns = (*config.exclude, *config.extend_exclude)
+    return load_project(root, ruleset, config.src, directory, use_cache, jobs,
+                        excluded=lambda relative: config.excluded(root / relative, False) is not None,
+                        exclusions=(str(config.root), *patterns))
 
 
 def _rewrite_stdin(name, mode, output_format, quiet, verbose, ruleset, config, options, force_exclude, target,

@@ -274,7 +274,7 @@ class LayerUses:
             if spec.refuse and value is not None and self._may_be_none(value):
                 ctx.report_kind(node, rule, "maybe-none", object=code_of(node), value=code_of(value))
             if spec.on_assign is not None:
-                self.edits.after.setdefault(assignment, []).append(spec.on_assign.format(object=owner))
+                self._add_after(assignment, spec.on_assign.format(object=owner))
                 if spec.note is not None:
                     ctx.report(node, rule, spec.note, object=code_of(node), layer=owner)
         if path != name:
@@ -317,7 +317,7 @@ class LayerUses:
             statement = ctx.parent(call)
             owner = ".".join(p for p in (code_of(call.args[0].value), layer.api.attribute_path) if p)
             if isinstance(statement, cst.Expr):
-                self.edits.after.setdefault(statement, []).append(spec.on_assign.format(object=owner))
+                self._add_after(statement, spec.on_assign.format(object=owner))
             else:  # inside a lambda or an expression: no statement to add after it
                 ctx.report_kind(call, rule, "update-in-expression", call=code_of(call), name=name,
                                 update=spec.on_assign.format(object=owner))
@@ -359,6 +359,13 @@ class LayerUses:
                 return
             else:
                 return
+
+    def _add_after(self, small: cst.CSTNode, text: str) -> None:
+        """Statements to write after `small`, unless they already follow it (a second run)."""
+        wanted = [code_of(x).strip().rstrip(";").strip() for x in cst.parse_statement(text).body]
+        following = _smalls_after(self.ctx, small, len(wanted))
+        if [code_of(x).strip().rstrip(";").strip() for x in following] != wanted:
+            self.edits.after.setdefault(small, []).append(text)
 
     def _may_be_none(self, value) -> bool:
         """A parameter whose default is None (`def set_bn_momentum(model, momentum=None)`)."""
@@ -425,6 +432,22 @@ def _method_target(spec: AttrSpec, subject: str, owner: str) -> str:
     if spec.statement:
         return spec.statement.format_map({"object": subject, "state": owner, "args": "...", "mindspore": "mindspore"})
     return "not there (see bnport explain)"
+
+
+def _smalls_after(ctx, small: cst.CSTNode, count: int) -> list[cst.CSTNode]:
+    """The next `count` small statements after `small`: later on its line, then on the lines below."""
+    line = ctx.parent(small)
+    if not isinstance(line, (cst.SimpleStatementLine, cst.SimpleStatementSuite)):
+        return []
+    found = list(line.body[list(line.body).index(small) + 1:])
+    block = ctx.parent(line)
+    body = list(getattr(block, "body", ())) if isinstance(line, cst.SimpleStatementLine) else []
+    if line in body:
+        for statement in body[body.index(line) + 1:]:
+            if len(found) >= count or not isinstance(statement, cst.SimpleStatementLine):
+                break
+            found.extend(statement.body)
+    return found[:count]
 
 
 def _assignment(ctx, node: cst.Attribute):

@@ -23,7 +23,7 @@ from pathlib import Path
 from bnport.project.index import Export, ProjectIndex, build_index, module_tokens
 from bnport.project.summary import summarise
 
-CACHE_VERSION = 2
+CACHE_VERSION = 3
 CACHE_NAME = "project.json"
 _SKIP_DIRS = {".git", ".hg", ".svn", ".venv", "venv", "node_modules", "__pycache__", ".tox", ".nox", "build", "dist",
               ".mypy_cache", ".ruff_cache", ".bnport_cache", ".pytest_cache", "site-packages", ".eggs"}
@@ -42,17 +42,19 @@ def project_root(paths: list[str]) -> Path | None:
 
 
 def load_project(root: Path, ruleset, src: tuple[str, ...] = ("src", "."), cache_dir: Path | None = None,
-                 use_cache: bool = True, jobs: int = 1) -> ProjectIndex:
+                 use_cache: bool = True, jobs: int = 1, excluded=None, exclusions: tuple = ()) -> ProjectIndex:
     """The project's index; the cache (under `cache_dir`, default `<root>/.bnport_cache`) is read and
     updated unless `use_cache` is False.
 
     Only modules that can export something are parsed: first those naming a source API (the rules'
     byte prefilter), then, until nothing new turns up, those naming what the parsed ones export (a
     re-export names the class or the module it comes from). A module skipped once is re-read only
-    when a token it was not tested for appears."""
+    when a token it was not tested for appears. `excluded(relative path)`: a module bnport does not
+    convert (the configuration's excludes, `exclusions` their patterns) exports nothing: its
+    importers keep calling the source framework's class."""
     files = _signatures(root)
     cache_file = (cache_dir or root / ".bnport_cache") / CACHE_NAME
-    fingerprint = _rules_fingerprint(ruleset)
+    fingerprint = _rules_fingerprint(ruleset, (*src, "|", *exclusions))
     cached = _read_cache(cache_file, fingerprint) if use_cache else None
     old = cached["files"] if cached else {}
     checked = {t.encode() for t in cached.get("checked", ())} if cached else set()  # what skipped files were tested for
@@ -81,7 +83,8 @@ def load_project(root: Path, ruleset, src: tuple[str, ...] = ("src", "."), cache
         for relative, signature, module, package, summary in _summarise_all(root, [w[:4] for w in wanted], jobs,
                                                                             contents):
             entries[relative] = [signature, module, package, summary]
-        summaries = {entry[1]: _tuples(entry[3]) for entry in entries.values() if entry[3]}
+        summaries = {entry[1]: _tuples(entry[3]) for relative, entry in entries.items()
+                     if entry[3] and not (excluded is not None and excluded(relative))}
         index = build_index(summaries, *_classes(ruleset))
         packages = {entry[1] for entry in entries.values() if entry[2]}
         new = (set(index.tokens) | {_IMPORT + m for m in module_tokens(index, packages)}) - tokens
@@ -221,8 +224,9 @@ def _summarise_one(root: Path, item, data: bytes | None = None):
 
 
 # -- the cache --
-def _rules_fingerprint(ruleset) -> str:
-    names = sorted(ruleset.by_source)
+def _rules_fingerprint(ruleset, settings: tuple = ()) -> str:
+    """Changes with the rules' source names and the settings the index depends on."""
+    names = [*sorted(ruleset.by_source), *settings]
     return hashlib.blake2b("\n".join(names).encode(), digest_size=8).hexdigest()
 
 
@@ -265,8 +269,11 @@ def _index_to_json(index: ProjectIndex) -> dict:
 
 
 def _index_from_json(data: dict) -> ProjectIndex:
-    return ProjectIndex(names=dict(data["names"]), exports={k: Export(**v) for k, v in data["exports"].items()},
-                        config_types={k: Export(**v) if v is not None else None
+    def export(fields: dict) -> Export:
+        return Export(**{**fields, "candidates": tuple(fields.get("candidates", ()))})
+
+    return ProjectIndex(names=dict(data["names"]), exports={k: export(v) for k, v in data["exports"].items()},
+                        config_types={k: export(v) if v is not None else None
                                       for k, v in data.get("config_types", {}).items()},
                         registries=set(data.get("registries", ())),
                         tokens=tuple(t.encode() for t in data["tokens"]))

@@ -20,12 +20,13 @@ _MAX_DEPTH = 32  # re-export chains longer than this are not followed
 
 @dataclass(frozen=True)
 class Export:
-    kind: str  # "alias" | "subclass" | "factory"
+    kind: str  # "alias" | "subclass" | "factory" | "ambiguous"
     api: str  # the source API it holds, derives from or builds (torch.nn.BatchNorm2d)
     module: str  # where it is defined
     init: bool = False  # a subclass with its own __init__ (its calls need no conversion)
     offset: int = 0  # an alias through partial: the positionals the partial already binds
     certain: bool = True  # a factory: every return builds that kind
+    candidates: tuple[str, ...] = ()  # "ambiguous": what the name may be (the module binds it to several)
 
 
 @dataclass
@@ -148,7 +149,25 @@ class _Resolver:
         module, entry, rest = self._entry(name)
         if entry is None:
             return name, None
+        return self._resolve_entry(name, module, entry, depth, rest)
+
+    def _resolve_entry(self, name: str, module: str, entry: tuple, depth: int, rest: str = "") -> tuple[str, Export | None]:
         kind = entry[0]
+        if kind == "either":
+            if rest:
+                return name, None
+            shown, api = [], None
+            for alternative in entry[1]:
+                if alternative is None:
+                    shown.append(f"{name} (bound to something else in {module})")
+                    continue
+                final, export = self._resolve_entry(name, module, alternative, depth + 1)
+                shown.append(export.api if export is not None and export.api else final)
+                if export is not None and export.kind != "ambiguous":
+                    api = api or export.api
+                elif self.wanted(final):
+                    api = api or final
+            return (name, Export("ambiguous", api, module, candidates=tuple(dict.fromkeys(shown)))) if api else (name, None)
         if kind == "ref":
             target = self._local(entry[1], module)
             final, export = self.resolve(f"{target}.{rest}" if rest else target, depth + 1)
@@ -183,6 +202,8 @@ class _Resolver:
         return name, None
 
     def _alias(self, final: str, export: Export | None, module: str, offset: int) -> Export | None:
+        if export is not None and export.kind == "ambiguous":
+            return export
         if export is not None and export.kind in ("alias", "subclass"):
             return Export(export.kind if export.kind == "subclass" and not offset else "alias", export.api, module,
                           init=export.init, offset=export.offset + offset)
@@ -210,11 +231,12 @@ class _Resolver:
         return list(dict.fromkeys(names))
 
     def _lookup(self, module: str, first: str, seen: frozenset[str] = frozenset()):
-        """(the module that binds `first`, its entry), looking through star imports."""
+        """(the module that binds `first`, its entry), looking through star imports: the last binding
+        in the module's order wins, a star import's included (as at run time)."""
         summary = self.summaries.get(module, {})
-        if first in summary:
-            return module, summary[first]
-        for key, entry in summary.items():
+        for key, entry in reversed(summary.items()):
+            if key == first:
+                return module, entry
             if key.startswith("*") and entry[1] not in seen and len(seen) < _MAX_DEPTH:
                 found = self._lookup(entry[1], first, seen | {module})
                 if found[1] is not None:

@@ -19,6 +19,7 @@ from bnport.pyast import dotted_ast, parse_quietly
 #         ("class", (base dotted, ...), has_init)
 #         ("factory", (dotted, ...))        every return statement calls one of these
 #         ("star", module)                  (key "*<module>") every name of another module
+#         ("either", (entry or None, ...))  bound to several things (branches, rebinding): which, unknown
 #         ("registry", ((key, dotted), ...)) (key "@<registry>") string keys registered to classes: a dict
 #                                           literal `{"BN": nn.BatchNorm2d}` or `<name>.register_module(...)`
 Summary = dict[str, tuple]
@@ -32,75 +33,122 @@ def summarise(source: bytes, module: str, is_package: bool) -> Summary:
     if tree is None:
         return {}
     package = module if is_package else module.rpartition(".")[0]
-    names: dict[str, str] = {}  # local name -> dotted name it was imported as (for resolving expressions)
-    summary: Summary = {}
+    binder = _Binder(package)
     for statement in tree.body:
-        _statement(statement, package, names, summary)
-    return summary
+        binder.statement(statement)
+    for name in _global_writes(tree):
+        binder.bind(name, None)  # rebound when some function runs: not known
+    return binder.result()
 
 
-def _statement(statement, package: str, names: dict[str, str], summary: Summary) -> None:
-    if isinstance(statement, ast.Import):
-        for alias in statement.names:
-            if alias.asname:
-                names[alias.asname] = alias.name
-                summary[alias.asname] = ("ref", alias.name)
-            else:
-                root = alias.name.split(".")[0]
-                names[root] = root
-    elif isinstance(statement, ast.ImportFrom):
-        base = _absolute(statement.module, statement.level, package)
-        if base is None:
-            return
-        for alias in statement.names:
-            if alias.name == "*":
-                summary[f"*{base}"] = ("star", base)
-                continue
-            local = alias.asname or alias.name
-            names[local] = f"{base}.{alias.name}"
-            summary[local] = ("ref", f"{base}.{alias.name}")
-    elif isinstance(statement, (ast.Assign, ast.AnnAssign)):
-        targets = statement.targets if isinstance(statement, ast.Assign) else [statement.target]
-        value = statement.value
-        for target in targets:
-            if isinstance(target, ast.Name) and isinstance(value, ast.Dict):
-                keys = _registry_dict(value, names)
-                if keys:
-                    _register(summary, f".{target.id}", keys)
-            if isinstance(target, ast.Name) and value is not None:
-                entry = _value(value, names)
-                if entry is not None and target.id not in summary:
-                    summary[target.id] = entry
+class _Binder:
+    """Module-level bindings in execution order. A name bound again to something else (another
+    value, a def or class, a tuple or loop target, `del`, a branch of an if or try) is not known:
+    it exports nothing. The summary keeps the order of the last bindings, star imports included, so
+    that the last one wins (as at run time)."""
+
+    def __init__(self, package: str):
+        self.package = package
+        self.names: dict[str, str] = {}  # local name -> dotted name it was imported as (for expressions)
+        self.summary: Summary = {}
+        self._seen: dict[str, list] = {}  # name -> every entry it is bound to (None: something unknown)
+
+    def bind(self, name: str, entry: tuple | None) -> None:
+        entries = self._seen.setdefault(name, [])
+        if entry not in entries:
+            entries.append(entry)
+        self.summary.pop(name, None)
+        if entry is not None:
+            self.summary[name] = entry  # at the end: the last binding
+
+    def result(self) -> Summary:
+        result = {}
+        for name, entry in self.summary.items():
+            alternatives = self._seen.get(name, [entry])
+            result[name] = entry if len(alternatives) == 1 else ("either", tuple(alternatives))
+        for name, alternatives in self._seen.items():
+            if name not in result and len(alternatives) > 1:  # last bound to something unknown
+                result[name] = ("either", tuple(alternatives))
+        return result
+
+    def statement(self, statement) -> None:
+        names, summary = self.names, self.summary
+        if isinstance(statement, ast.Import):
+            for alias in statement.names:
+                if alias.asname:
+                    names[alias.asname] = alias.name
+                    self.bind(alias.asname, ("ref", alias.name))
                 else:
-                    summary.pop(target.id, None)  # assigned twice, or from something else: not known
-    elif isinstance(statement, ast.Expr) and isinstance(statement.value, ast.Call):
-        registered = _registration(statement.value, names, None)
-        if registered is not None:
-            _register(summary, *registered)
-    elif isinstance(statement, ast.ClassDef):
-        for decorator in statement.decorator_list:
-            registered = _registration(decorator, names, statement.name)
+                    root = alias.name.split(".")[0]
+                    names[root] = root
+                    self.bind(root, ("ref", root))
+        elif isinstance(statement, ast.ImportFrom):
+            base = _absolute(statement.module, statement.level, self.package)
+            for alias in statement.names:
+                if base is None:
+                    self.bind(alias.asname or alias.name, None)
+                elif alias.name == "*":
+                    summary.pop(f"*{base}", None)
+                    summary[f"*{base}"] = ("star", base)
+                else:
+                    local = alias.asname or alias.name
+                    names[local] = f"{base}.{alias.name}"
+                    self.bind(local, ("ref", f"{base}.{alias.name}"))
+        elif isinstance(statement, (ast.Assign, ast.AnnAssign, ast.AugAssign)):
+            targets = statement.targets if isinstance(statement, ast.Assign) else [statement.target]
+            value = statement.value
+            for target in targets:
+                if isinstance(target, ast.Name) and isinstance(value, ast.Dict):
+                    keys = _registry_dict(value, names)
+                    if keys:
+                        _register(summary, f".{target.id}", keys)
+                if isinstance(target, ast.Name) and value is not None and not isinstance(statement, ast.AugAssign):
+                    self.bind(target.id, _value(value, names))
+                else:
+                    for name in _target_names(target):
+                        self.bind(name, None)
+        elif isinstance(statement, ast.Delete):
+            for target in statement.targets:
+                for name in _target_names(target):
+                    self.bind(name, None)
+        elif isinstance(statement, ast.Expr) and isinstance(statement.value, ast.Call):
+            registered = _registration(statement.value, names, None)
             if registered is not None:
                 _register(summary, *registered)
-        bases = tuple(b for b in (_dotted(base, names) for base in statement.bases) if b)
-        has_init = any(isinstance(s, (ast.FunctionDef, ast.AsyncFunctionDef)) and s.name in ("__init__", "__new__")
-                       for s in statement.body)
-        if bases:
-            summary[statement.name] = ("class", bases, has_init)
-    elif isinstance(statement, ast.FunctionDef):
-        returned = _factory(statement, names)
-        if returned:
-            summary[statement.name] = ("factory", returned)
-    elif isinstance(statement, (ast.If, ast.Try)):
-        # `try: from a import X except ImportError: from b import X`: names bound twice are not known
-        before = dict(summary)
-        for child in [*statement.body, *getattr(statement, "orelse", []), *getattr(statement, "finalbody", [])]:
-            _statement(child, package, names, summary)
-        for handler in getattr(statement, "handlers", []):
-            for child in handler.body:
-                _statement(child, package, names, summary)
-        for name in [n for n in summary if n in before and summary[n] != before[n]]:
-            summary.pop(name)
+        elif isinstance(statement, ast.ClassDef):
+            for decorator in statement.decorator_list:
+                registered = _registration(decorator, names, statement.name)
+                if registered is not None:
+                    _register(summary, *registered)
+            bases = tuple(b for b in (_dotted(base, names) for base in statement.bases) if b)
+            has_init = any(isinstance(s, (ast.FunctionDef, ast.AsyncFunctionDef)) and s.name in ("__init__", "__new__")
+                           for s in statement.body)
+            self.bind(statement.name, ("class", bases, has_init) if bases else None)
+        elif isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            returned = _factory(statement, names) if isinstance(statement, ast.FunctionDef) else ()
+            self.bind(statement.name, ("factory", returned) if returned else None)
+        elif isinstance(statement, (ast.If, ast.Try, ast.For, ast.While, ast.With)):
+            # each branch binds in turn: a name two branches bind differently is not known
+            for child in [*statement.body, *getattr(statement, "orelse", []), *getattr(statement, "finalbody", [])]:
+                self.statement(child)
+            for handler in getattr(statement, "handlers", []):
+                for child in handler.body:
+                    self.statement(child)
+            if isinstance(statement, (ast.For, ast.With)):
+                targets = [statement.target] if isinstance(statement, ast.For) else [
+                    item.optional_vars for item in statement.items if item.optional_vars is not None]
+                for target in targets:
+                    for name in _target_names(target):
+                        self.bind(name, None)
+
+
+def _target_names(target) -> list[str]:
+    return [node.id for node in ast.walk(target) if isinstance(node, ast.Name)]
+
+
+def _global_writes(tree) -> set[str]:
+    """Module names a function declares `global` (and may rebind when it runs)."""
+    return {name for node in ast.walk(tree) if isinstance(node, ast.Global) for name in node.names}
 
 
 def _value(node, names) -> tuple | None:

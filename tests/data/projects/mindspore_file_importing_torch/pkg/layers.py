@@ -1,0 +1,3 @@
+import mindspore
+
+BatchNorm2d = mindspore.nn.BatchNorm2d

@@ -1,0 +1,2 @@
+from .plain import *
+from .custom import *

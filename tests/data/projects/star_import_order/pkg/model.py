@@ -1,0 +1,9 @@
+import torch.nn as nn
+
+from pkg.layers import BatchNorm2d
+
+
+class Net(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.bn = BatchNorm2d(8, momentum=0.01)
