@@ -139,7 +139,8 @@ class _Analyser:
         self.layer_objects()
         for call, layer in self.uses.edits.applications:
             self.layer_call(call, layer)
-        state_dict_keys(ctx, self.uses.edits.layer_names, self.uses.edits.looked_up)
+        state_dict_keys(ctx, self.uses.edits.layer_names, self.uses.edits.looked_up,
+                        {k for k in self.objects._all_classes() if self.objects.subclass_layer(k) is not None})
         self.result.layers = self.uses.edits
         self.result.reported = sorted(ctx.reported, key=lambda r: (r[0].line, r[0].column))
         return self.result
@@ -497,18 +498,21 @@ class _Analyser:
         uses.finish()
 
     def _class_name_tests(self):
-        """`m.__class__.__name__.find('BatchNorm') != -1` and the like narrow m, uncertainly."""
-        ctx = self.ctx
-        tokens: dict[str, Layer] = {}
+        """`m.__class__.__name__.find('BatchNorm') != -1` and the like narrow m, uncertainly. The names
+        they may match: the source classes of the framework the module uses, and its subclasses of them."""
+        ctx, objects = self.ctx, self.objects
+        candidates: dict[str, Layer] = {}
         used = {id(ctx.ruleset.by_source[r.name][0]) for r in ctx.references.values() if r.name in ctx.ruleset.by_source}
         for source, (rule, api) in ctx.ruleset.by_source.items():
             if rule.kind == "class" and api.target is not None and id(rule) in used:  # the framework the module uses
-                tokens.setdefault(source.rsplit(".", 1)[-1], Layer(rule, api))
-        if not tokens:
+                candidates.setdefault(source.rsplit(".", 1)[-1], Layer(rule, api))
+        own = {k.name.value: layer for k in objects._all_classes() if (layer := objects.subclass_layer(k)) is not None}
+        candidates.update(own)
+        if not candidates:
             return
-        names = tuple(tokens)
+        names = tuple(candidates)
         for string in ctx.index.strings:
-            if "Norm" not in string.value:
+            if "Norm" not in string.value and not any(name in string.value for name in own):
                 continue
             try:
                 text = string.evaluated_value
@@ -516,7 +520,7 @@ class _Analyser:
                 continue
             if not isinstance(text, str):
                 continue
-            layer = next((l for t, l in tokens.items() if text in t or t in text), None)
+            layer = next((l for t, l in candidates.items() if text in t), None)
             if layer is not None:
                 self.uses.follow_guard(self.uses.guards.from_name_string(string, names, layer))
 

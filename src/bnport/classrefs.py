@@ -429,6 +429,8 @@ def _inspects(parent, node) -> bool:
     """The class is only looked at here (annotation, comparison, `not`, a test), never called."""
     if isinstance(parent, (cst.Annotation, cst.Comparison, cst.ComparisonTarget, cst.UnaryOperation, cst.IfExp)):
         return True  # an IfExp reached here holds the class in its test
+    if isinstance(parent, cst.MatchClass) and parent.cls is node:
+        return True  # `case nn.BatchNorm2d():` tests the match subject's class
     return isinstance(parent, (cst.If, cst.While)) and parent.test is node
 
 

@@ -1,16 +1,22 @@
 """Type tests that narrow an object to a converted layer, and where they hold.
 
 ``isinstance(m, nn.BatchNorm2d)`` (or a tuple of classes, an alias, a tuple constant),
-``type(m) is nn.BatchNorm2d`` / ``==`` / ``in (...)`` (also through ``t = type(m)``),
-``m.__class__ is ...``, and class-name tests (``classname.find('BatchNorm') != -1``,
-``'BatchNorm' in type(m).__name__``) each narrow their subject. The narrowed region is the body
-of the ``if`` / ``while``, the rest of an ``and``, the taken branch of ``a if test else b``, a
-comprehension's element, the ``else`` of a negated test, or the rest of the block after
-``if not <test>: continue`` (or ``return``/``raise``/``break``) or ``assert <test>``.
+``issubclass(type(m), ...)``, ``type(m) is nn.BatchNorm2d`` / ``==`` / ``in (...)`` and their
+negations ``is not`` / ``!=`` / ``not in`` (also through ``t = type(m)``), ``m.__class__ is ...``,
+``case nn.BatchNorm2d():``, and class-name tests (``classname.find('BatchNorm') != -1``,
+``'BatchNorm' in type(m).__name__``, ``type(m).__name__ in ("BatchNorm2d", ...)``) each narrow
+their subject. The narrowed region is the body of the ``if`` / ``while`` / ``case``, the rest of an
+``and``, the taken branch of ``a if test else b``, a comprehension's element, the ``else`` of a
+negated test, or the rest of the block after ``if not <test>: continue`` (or
+``return``/``raise``/``break``; an ``elif`` when every earlier branch exits) or ``assert <test>``.
+A function of the file that only returns such a test on its parameter (``def is_bn(m): return
+isinstance(m, nn.BatchNorm2d)``) is a test too, at each of its calls. The region ends where the
+subject may be bound again, in nested blocks and expressions too (``:=``).
 """
 
 from __future__ import annotations
 
+import operator
 from dataclasses import dataclass, field
 
 import libcst as cst
@@ -20,6 +26,11 @@ from bnport.expressions import code_of, strip_parens
 from bnport.layers import Fact, Layer, LayerObjects, same_kind
 
 _EXITS = (cst.Continue, cst.Return, cst.Raise, cst.Break)
+_NEGATED = (cst.IsNot, cst.NotEqual, cst.NotIn)
+# What a string search returns when the string is not there: `find(...) != -1` means "found".
+_ABSENT = {"find": -1, "rfind": -1, "index": -1, "rindex": -1, "count": 0}
+_COMPARE = {cst.Equal: operator.eq, cst.NotEqual: operator.ne, cst.LessThan: operator.lt,
+            cst.LessThanEqual: operator.le, cst.GreaterThan: operator.gt, cst.GreaterThanEqual: operator.ge}
 
 
 @dataclass
@@ -27,6 +38,10 @@ class Guard:
     subject: cst.BaseExpression  # the narrowed expression, as written in the test
     fact: Fact | None  # None: narrowed to a class of the file, not to a layer
     regions: list = field(default_factory=list)  # nodes, or lists of statements (a block's tail)
+    also: list = field(default_factory=list)  # guards the same test gives elsewhere (`case ... as b`, a predicate's calls)
+
+    def all(self) -> list[Guard]:
+        return [self, *(g for other in self.also for g in other.all())]
 
 
 class Guards:
@@ -40,10 +55,16 @@ class Guards:
         found = self._class_test(node)
         if found is None:
             return None
-        test, subject, classes = found
+        test, subject, classes, positive = found
         if id(test) in self._seen:
             return None
         self._seen.add(id(test))
+        fact = self._class_fact(test, classes)
+        if fact is None:
+            return None
+        return self._narrow(test, subject, fact, positive)
+
+    def _class_fact(self, test, classes) -> Fact | None:
         layers = [self.objects.layer_classes.get(id(strip_parens(c))) for c in classes]
         known = [l for l in layers if l is not None]
         if not known:
@@ -52,8 +73,7 @@ class Guards:
         certain = not others and same_kind(known) and not any(id(strip_parens(c)) in self.objects.mixed_classes for c in classes)
         if not others and not certain:
             others = "a BatchNorm of another kind (BatchNorm3d keeps its state under bn2d)"
-        fact = Fact(known[0], certain, self.ctx.position(test)[0], id(test), others=others)
-        return self._narrow(test, subject, fact)
+        return Fact(known[0], certain, self.ctx.position(test)[0], id(test), others=others)
 
     def from_owner(self, node: cst.BaseExpression) -> Guard | None:
         """A type test with a class of this file (`isinstance(m, Bottleneck)`): m is an instance of it
@@ -61,50 +81,62 @@ class Guards:
         found = self._class_test(node)
         if found is None or id(found[0]) in self._seen:
             return None
-        test, subject, classes = found
+        test, subject, classes, positive = found
         if len(classes) != 1:
             return None
         self._seen.add(id(test))
-        return self._narrow(test, subject, None)
+        return self._narrow(test, subject, None, positive)
 
-    def from_name_string(self, string: cst.SimpleString, tokens: tuple[str, ...], layer: Layer) -> Guard | None:
-        """A class-name test: `<x>.__class__.__name__` / `type(x).__name__` compared with or searched
-        for a string naming a BatchNorm class. It may match other classes too: uncertain."""
+    def from_name_string(self, string: cst.SimpleString, candidates: tuple[str, ...], layer: Layer) -> Guard | None:
+        """A class-name test: `<x>.__class__.__name__` / `type(x).__name__` compared with, searched
+        for, or looked up in a tuple of strings naming a BatchNorm class. It may match other classes
+        too: uncertain. A string that names another class (`"FrozenBatchNorm2d"`) is no such test."""
         ctx = self.ctx
-        try:
-            text = string.evaluated_value
-        except (ValueError, SyntaxError):
+        found = self._string_test(string)
+        if found is None:
             return None
-        if not isinstance(text, str) or not any(text in t or t in text for t in tokens) or len(text) < 6:
-            return None
-        test, other = self._string_test(string)
-        if test is None or id(test) in self._seen:
+        test, other, strings, exact, positive = found
+        if id(test) in self._seen:
             return None
         subject = self._class_name_subject(other)
         if subject is None:
             return None
+        texts = []
+        for node in strings:
+            try:
+                text = node.evaluated_value
+            except (ValueError, SyntaxError):
+                return None
+            if isinstance(text, str):
+                texts.append(text)
+        # `candidates`: the class names a converted layer may have (the source classes, the file's subclasses)
+        matching = [t for t in texts if any(t == c if exact else len(t) >= 6 and t in c for c in candidates)]
+        if not matching:
+            return None
         self._seen.add(id(test))
         names = {t.rsplit(".", 1)[-1] for t in (*(a.target for a in layer.rule.apis), *(v.target for v in layer.rule.variants.values())) if t}
-        exact = isinstance(test, cst.Comparison) and isinstance(test.comparisons[0].operator, cst.Equal)
-        if not any(text == name if exact else text in name for name in names):
+        names |= {k.name.value for k in self.objects._all_classes() if self.objects.subclass_layer(k) is not None}
+        if not any(text == name if exact else text in name for text in texts for name in names):
             # The converted layer's class is MindSpore's: this test stops matching it.
             ctx.report_kind(test, layer.rule, "name-test", test=code_of(test), names=", ".join(sorted(names)))
-        fact = Fact(layer, False, ctx.position(test)[0], id(test), others=f"any class whose name matches {code_of(string)}")
-        return self._narrow(test, subject, fact)
+        shown = " or ".join(code_of(s) for s in strings if s.evaluated_value in matching)
+        fact = Fact(layer, False, ctx.position(test)[0], id(test), others=f"any class whose name matches {shown}")
+        return self._narrow(test, subject, fact, positive)
 
-    def _alternatives(self, operation, subject, guard: Guard) -> bool:
-        """`isinstance(m, A) or isinstance(m, B)`: when every alternative tests the same subject's class,
-        the guard holds for the classes of all of them."""
+    def _alternatives(self, operation, subject, guard: Guard, positive: bool) -> bool:
+        """`isinstance(m, A) or isinstance(m, B)` (`type(m) is not A and type(m) is not B` negated):
+        when every alternative tests the same subject's class the same way, the guard holds for the
+        classes of all of them."""
         operands = _operands(operation, type(operation.operator))
         classes = []
         for operand in operands:
-            operand = strip_parens(operand)
+            operand, polarity = _without_not(operand)
             found = None
             for candidate in _class_nodes(operand):
                 found = self._class_test(candidate)
                 if found is not None:
                     break
-            if found is None or not _same(found[1], subject):
+            if found is None or not _same(found[1], subject) or (found[3] == polarity) != positive:
                 return False
             self._seen.add(id(found[0]))
             classes += found[2]
@@ -116,21 +148,24 @@ class Guards:
         return True
 
     def _class_test(self, node):
-        """(test, subject, class expressions) for isinstance / type comparisons around `node`."""
+        """(test, subject, class expressions, positive) for isinstance / type comparisons / class
+        patterns around `node`; positive is False for `is not`, `!=`, `not in`."""
         found = self._class_test_at(node)
         if found is None:
             return None
-        test, subject, classes = found
+        test, subject, classes, positive = found
         expanded = []
         for cls in classes:  # a name bound once to a tuple of classes stands for its elements
             value = self._single_value(cls) if isinstance(cls, cst.Name) else None
             value = strip_parens(value) if value is not None else None
             expanded += [e.value for e in value.elements] if isinstance(value, (cst.Tuple, cst.List)) else [cls]
-        return test, subject, expanded
+        return test, subject, expanded, positive
 
     def _class_test_at(self, node):
         ctx = self.ctx
         parent = ctx.parent(node)
+        if isinstance(parent, cst.MatchClass) and parent.cls is node:
+            return self._class_pattern(parent)
         classes = [node]
         if isinstance(parent, cst.Element) and isinstance(ctx.parent(parent), (cst.Tuple, cst.List)):
             container = ctx.parent(parent)
@@ -138,22 +173,45 @@ class Guards:
             node, parent = container, ctx.parent(container)
         if isinstance(parent, cst.Arg):
             call = ctx.parent(parent)
-            if (isinstance(call, cst.Call) and isinstance(call.func, cst.Name) and call.func.value == "isinstance"
-                    and len(call.args) == 2 and call.args[1] is parent and not call.args[0].star):
-                return call, call.args[0].value, classes
+            if not (isinstance(call, cst.Call) and isinstance(call.func, cst.Name) and len(call.args) == 2
+                    and call.args[1] is parent and not call.args[0].star):
+                return None
+            if call.func.value == "isinstance":
+                return call, call.args[0].value, classes, True
+            if call.func.value == "issubclass":  # issubclass(type(m), C) is isinstance(m, C)
+                subject = self._type_subject(call.args[0].value)
+                return (call, subject, classes, True) if subject is not None else None
             return None
         comparison = parent if isinstance(parent, cst.Comparison) else ctx.parent(parent) if isinstance(
             parent, cst.ComparisonTarget) else None
         if comparison is None or len(comparison.comparisons) != 1:
             return None
-        operator = comparison.comparisons[0].operator
-        if not isinstance(operator, (cst.Is, cst.Equal, cst.In)):
+        operator_ = comparison.comparisons[0].operator
+        if not isinstance(operator_, (cst.Is, cst.Equal, cst.In, *_NEGATED)):
             return None
         other = comparison.left if comparison.comparisons[0].comparator is node else comparison.comparisons[0].comparator
-        if isinstance(operator, cst.In) and other is not comparison.left:
+        if isinstance(operator_, (cst.In, cst.NotIn)) and other is not comparison.left:
             return None
         subject = self._type_subject(other)
-        return (comparison, subject, classes) if subject is not None else None
+        return (comparison, subject, classes, not isinstance(operator_, _NEGATED)) if subject is not None else None
+
+    def _class_pattern(self, pattern: cst.MatchClass):
+        """`case nn.BatchNorm2d():` (also `case A() | B():`, `case A() as b:`): the match subject is an
+        instance of the class in the case. A class pattern nested in another pattern tests something else."""
+        ctx = self.ctx
+        node = pattern
+        parent = ctx.parent(node)
+        classes = [pattern.cls]
+        if isinstance(parent, cst.MatchOrElement):
+            either = ctx.parent(parent)
+            classes = [e.pattern.cls if isinstance(e.pattern, cst.MatchClass) else e.pattern for e in either.patterns]
+            node, parent = either, ctx.parent(either)
+        if isinstance(parent, cst.MatchAs) and parent.pattern is node:
+            node, parent = parent, ctx.parent(parent)
+        if not (isinstance(parent, cst.MatchCase) and parent.pattern is node):
+            return None
+        match = ctx.parent(parent)
+        return (parent, match.subject, classes, True) if isinstance(match, cst.Match) else None
 
     def _type_subject(self, node) -> cst.BaseExpression | None:
         """x from `type(x)`, `x.__class__`, or a name assigned once from one of those."""
@@ -189,34 +247,58 @@ class Guards:
         return None
 
     def _string_test(self, string):
-        """The test a class-name string takes part in, and the expression it is tested against."""
+        """(test, the expression tested, the strings it tests with, exact, positive) for a
+        class-name string; exact: the name must equal one of the strings, else contain it."""
         ctx = self.ctx
         parent = ctx.parent(string)
         if isinstance(parent, cst.Arg):  # x.find('BatchNorm') / x.startswith(...)
             call = ctx.parent(parent)
-            if (isinstance(call, cst.Call) and isinstance(call.func, cst.Attribute)
-                    and call.func.attr.value in ("find", "startswith", "endswith", "index", "count", "__contains__")):
-                test = call
-                outer = ctx.parent(call)
-                if isinstance(outer, (cst.Comparison, cst.ComparisonTarget)):
-                    test = outer if isinstance(outer, cst.Comparison) else ctx.parent(outer)
-                return test, call.func.value
-            return None, None
+            if not (isinstance(call, cst.Call) and isinstance(call.func, cst.Attribute)
+                    and call.func.attr.value in ("find", "rfind", "index", "rindex", "count", "startswith", "endswith",
+                                                 "__contains__")):
+                return None
+            method = call.func.attr.value
+            outer = ctx.parent(call)
+            comparison = outer if isinstance(outer, cst.Comparison) else ctx.parent(outer) if isinstance(
+                outer, cst.ComparisonTarget) else None
+            if method not in _ABSENT:
+                return (call, call.func.value, [string], False, True) if comparison is None else None
+            positive = _found(comparison, call, _ABSENT[method]) if comparison is not None else None
+            return (comparison, call.func.value, [string], False, positive) if positive is not None else None
+        strings, exact = [string], True
+        if isinstance(parent, cst.Element) and isinstance(ctx.parent(parent), (cst.Tuple, cst.List, cst.Set)):
+            # `type(m).__name__ in ("BatchNorm2d", "SyncBatchNorm")`
+            container = ctx.parent(parent)
+            if not all(isinstance(e.value, cst.SimpleString) for e in container.elements):
+                return None
+            strings = [e.value for e in container.elements]
+            string, parent = container, ctx.parent(container)
         comparison = parent if isinstance(parent, cst.Comparison) else ctx.parent(parent) if isinstance(
             parent, cst.ComparisonTarget) else None
         if comparison is None or len(comparison.comparisons) != 1:
-            return None, None
-        other = comparison.left if comparison.comparisons[0].comparator is string else comparison.comparisons[0].comparator
-        operator = comparison.comparisons[0].operator
-        if isinstance(operator, (cst.Equal, cst.In)):
-            return comparison, other
-        return None, None
+            return None
+        operator_ = comparison.comparisons[0].operator
+        on_left = comparison.left is string
+        other = comparison.comparisons[0].comparator if on_left else comparison.left
+        if isinstance(operator_, (cst.Equal, cst.NotEqual)) and len(strings) == 1 and string is strings[0]:
+            return comparison, other, strings, True, isinstance(operator_, cst.Equal)
+        if isinstance(operator_, (cst.In, cst.NotIn)):
+            if on_left and len(strings) == 1:  # 'BatchNorm' in type(m).__name__
+                return comparison, other, strings, False, isinstance(operator_, cst.In)
+            if not on_left and string is not strings[0]:  # type(m).__name__ in (...)
+                return comparison, other, strings, True, isinstance(operator_, cst.In)
+        return None
 
     # -- where a test holds --
-    def _narrow(self, test, subject, fact: Fact) -> Guard:
+    def _narrow(self, test, subject, fact: Fact, positive: bool = True) -> Guard:
         ctx = self.ctx
         guard = Guard(subject, fact)
-        node, positive = test, True
+        if isinstance(test, cst.MatchCase):
+            guard.regions.append([r for r in (test.guard, test.body) if r is not None])
+            if isinstance(test.pattern, cst.MatchAs) and test.pattern.name is not None:  # `case BN() as b:`
+                guard.also.append(Guard(test.pattern.name, fact, list(guard.regions)))
+            return guard
+        node = test
         while True:
             parent = ctx.parent(node)
             if isinstance(parent, cst.UnaryOperation) and isinstance(parent.operator, cst.Not):
@@ -225,7 +307,7 @@ class Guards:
                 if isinstance(parent.operator, cst.And) == positive:
                     if parent.left is node:
                         guard.regions.append(parent.right)  # `test and <here>` (`not test or <here>`)
-                elif guard.fact is None or not self._alternatives(parent, subject, guard):
+                elif guard.fact is None or not self._alternatives(parent, subject, guard, positive):
                     if guard.fact is None:
                         return guard
                     guard.fact = guard.fact.uncertain()  # `test or x`: x may be why the branch is taken
@@ -236,10 +318,11 @@ class Guards:
             if positive:
                 guard.regions.append(parent.body)
             else:
-                if isinstance(parent, cst.If) and isinstance(parent.orelse, cst.Else):
-                    guard.regions.append(parent.orelse.body)
-                if _exits(parent.body):
-                    guard.regions.append(_after(ctx, parent))
+                if isinstance(parent, cst.If) and parent.orelse is not None:
+                    # `else:` and every `elif` after it run with the test false
+                    guard.regions.append(parent.orelse.body if isinstance(parent.orelse, cst.Else) else parent.orelse)
+                if isinstance(parent, cst.If) and _exits(parent.body):
+                    guard.regions.append(self._tail(parent, subject))
         elif isinstance(parent, cst.IfExp) and parent.test is node:
             guard.regions.append(parent.body if positive else parent.orelse)
         elif isinstance(parent, cst.CompIf) and positive:
@@ -258,28 +341,76 @@ class Guards:
                     self.objects.comprehension_facts[id(comprehension)] = fact
         elif isinstance(parent, cst.Assert) and parent.test is node and positive:
             guard.regions.append(_after(ctx, ctx.parent(parent)))
+        elif isinstance(parent, cst.Return) and parent.value is node:
+            guard.also += self._predicate(parent, subject, fact, positive)
         return guard
 
+    def _tail(self, statement: cst.If, subject) -> list:
+        """The statements after `if not <test>: <exit>`, reached only with the test false: for an
+        `elif`, every earlier branch must exit too, and no later branch may bind the subject again."""
+        ctx = self.ctx
+        top = statement
+        while isinstance(ctx.parent(top), cst.If) and ctx.parent(top).orelse is top:
+            top = ctx.parent(top)
+            if not _exits(top.body):
+                return []
+        later = statement.orelse
+        if later is not None and self._binds(later, subject):
+            return []
+        return _after(ctx, top)
+
+    def _binds(self, node, subject) -> bool:
+        scan = _Scan(self.ctx, code_of(strip_parens(subject)), self._meaning(strip_parens(subject)), self._meaning)
+        return scan.node(node)
+
+    def _predicate(self, statement: cst.Return, subject, fact: Fact | None, positive: bool) -> list[Guard]:
+        """`def is_bn(m): return isinstance(m, nn.BatchNorm2d)`: each call `is_bn(x)` tests x. Its other
+        returns, if any, must give the answer that does not narrow (`return False` for a positive
+        test), and the parameter must not be bound again."""
+        ctx = self.ctx
+        function = ctx.parent(statement)
+        while function is not None and not isinstance(function, (cst.FunctionDef, cst.Lambda, cst.ClassDef)):
+            function = ctx.parent(function)
+        subject = strip_parens(subject)
+        if not isinstance(function, cst.FunctionDef) or not isinstance(subject, cst.Name) or function.asynchronous:
+            return []
+        param = next((p for p in function.params.params if p.name.value == subject.value), None)
+        scope = ctx.scopes.get(subject)
+        if param is None or scope is None or [a.node for a in scope[subject.value]] != [param]:
+            return []
+        for other in _returns(function):
+            if other is statement:
+                continue
+            value = other.value
+            truth = False if value is None else {"True": True, "False": False, "None": False}.get(
+                value.value) if isinstance(value, cst.Name) else None
+            if truth is None or truth == positive:
+                return []
+        if any(isinstance(n, (cst.Yield, cst.Await)) for n in _walk(function.body)):
+            return []
+        calls = self.objects._calls_of(function)
+        guards = []
+        for call in calls or ():
+            arg = _argument_for(function, call, param)
+            if arg is None or id(call) in self._seen:
+                continue
+            self._seen.add(id(call))
+            at = Fact(fact.layer, fact.certain, ctx.position(call)[0], id(call), others=fact.others) if fact else None
+            guards.append(self._narrow(call, arg, at, positive))
+        return guards
+
     def loads(self, guard: Guard):
-        """The reads of the subject inside the guard's regions, until it is assigned again."""
+        """The reads of the subject inside the guard's regions, until it may be assigned again."""
         subject = strip_parens(guard.subject)
         if not isinstance(subject, (cst.Name, cst.Attribute)):
             return
-        text = code_of(subject)
-        meaning = self._meaning(subject)
+        scan = _Scan(self.ctx, code_of(subject), self._meaning(subject), self._meaning)
         for region in guard.regions:
-            statements = region if isinstance(region, list) else list(getattr(region, "body", [region])) if isinstance(
-                region, cst.BaseSuite) else [region]
-            for statement in statements:
-                stored = False
-                for node in _walk(statement):
-                    if isinstance(node, (cst.Name, cst.Attribute)) and code_of(node) == text and self._meaning(node) == meaning:
-                        if _stores(self.ctx, node):
-                            stored = True
-                        else:
-                            yield node
-                if stored:
-                    break
+            if isinstance(region, list):
+                scan.block(region)
+            else:
+                scan.node(region)
+        yield from scan.found
 
     def _meaning(self, node):
         """What a name reads (its possible assignments); for `self.x`, its text is enough."""
@@ -292,9 +423,125 @@ class Guards:
         return frozenset(id(a) for a in scope[root.value]) if scope is not None else None
 
 
-def _operands(node, operator) -> list:
-    if isinstance(node, cst.BooleanOperation) and isinstance(node.operator, operator):
-        return _operands(node.left, operator) + _operands(node.right, operator)
+class _Scan:
+    """The reads of one expression (a name, `self.bn`) in evaluation order, stopping where it may be
+    bound again: after a store in a nested block the rest of the enclosing blocks is not narrowed,
+    and a loop that stores it is not narrowed at all (its next pass reads the new value)."""
+
+    def __init__(self, ctx, text: str, meaning, meaning_of):
+        self.ctx, self.text, self.meaning, self.meaning_of = ctx, text, meaning, meaning_of
+        self.found: list[cst.CSTNode] = []
+
+    def block(self, statements) -> bool:
+        return any(self.node(s) for s in statements)
+
+    def node(self, node) -> bool:
+        """Scan node; True if it may bind the subject again (what follows is not narrowed)."""
+        if isinstance(node, (cst.Name, cst.Attribute)) and code_of(node) == self.text and self.meaning_of(node) == self.meaning:
+            if _is_store(self.ctx, node):
+                return True
+            self.found.append(node)
+            return False
+        if isinstance(node, (cst.FunctionDef, cst.ClassDef, cst.Lambda)):
+            return False  # their own scopes
+        if isinstance(node, cst.Assign):
+            return self.node(node.value) or any(self.node(t) for t in node.targets)
+        if isinstance(node, cst.AnnAssign):
+            # `m: nn.BatchNorm2d` without a value binds nothing
+            return node.value is not None and (self.node(node.value) or self.node(node.target))
+        if isinstance(node, (cst.AugAssign, cst.NamedExpr)):
+            return self.node(node.value) or self.node(node.target)
+        if isinstance(node, (cst.For, cst.While)):
+            mark = len(self.found)
+            if isinstance(node, cst.For) and self.node(node.iter):
+                return True
+            parts = [node.target, node.body] if isinstance(node, cst.For) else [node.test, node.body]
+            if any(self.node(p) for p in parts):
+                del self.found[mark:]
+                return True
+            return node.orelse is not None and self.node(node.orelse)
+        if isinstance(node, cst.If):
+            if self.node(node.test):
+                return True
+            taken = self.node(node.body)  # the branches are exclusive: each starts from the test
+            return (node.orelse is not None and self.node(node.orelse)) or taken
+        if isinstance(node, cst.Match):
+            if self.node(node.subject):
+                return True
+            return any([self.block([case.pattern, case.guard, case.body] if case.guard else [case.pattern, case.body])
+                        for case in node.cases])
+        if isinstance(node, (cst.IndentedBlock, cst.SimpleStatementSuite, cst.SimpleStatementLine, cst.Module)):
+            return self.block(node.body)
+        return any(self.node(child) for child in node.children)
+
+
+def _is_store(ctx, node) -> bool:
+    """Whether node is bound here (also inside a tuple target, `:=`, `as`, a pattern capture, `del`)."""
+    parent = ctx.parent(node)
+    while isinstance(parent, (cst.Element, cst.StarredElement, cst.Tuple, cst.List)):
+        node, parent = parent, ctx.parent(parent)
+    if isinstance(parent, (cst.AssignTarget, cst.AsName, cst.Del)):
+        return True
+    if isinstance(parent, cst.AnnAssign):
+        return parent.target is node and parent.value is not None
+    if isinstance(parent, (cst.AugAssign, cst.NamedExpr, cst.For, cst.CompFor)):
+        return parent.target is node
+    return isinstance(parent, (cst.MatchAs, cst.MatchStar)) and parent.name is node
+
+
+def _found(comparison: cst.Comparison, call: cst.Call, absent: int) -> bool | None:
+    """`name.find('BatchNorm') != -1` is true only if found (True); `== -1` only if not (False): the
+    comparison's value when the search fails says which. None: not a comparison with a number."""
+    if len(comparison.comparisons) != 1:
+        return None
+    target = comparison.comparisons[0]
+    compare = _COMPARE.get(type(target.operator))
+    on_left = strip_parens(comparison.left) is call
+    number = _integer(target.comparator if on_left else comparison.left)
+    if compare is None or number is None:
+        return None
+    return not (compare(absent, number) if on_left else compare(number, absent))
+
+
+def _integer(node) -> int | None:
+    node = strip_parens(node)
+    if isinstance(node, cst.UnaryOperation) and isinstance(node.operator, cst.Minus):
+        value = _integer(node.expression)
+        return -value if value is not None else None
+    if isinstance(node, cst.Integer):
+        try:
+            return int(node.evaluated_value)
+        except ValueError:
+            return None
+    return None
+
+
+def _without_not(node) -> tuple[cst.BaseExpression, bool]:
+    """The expression under any `not`s, and whether they cancel out."""
+    node, positive = strip_parens(node), True
+    while isinstance(node, cst.UnaryOperation) and isinstance(node.operator, cst.Not):
+        node, positive = strip_parens(node.expression), not positive
+    return node, positive
+
+
+def _returns(function: cst.FunctionDef) -> list[cst.Return]:
+    return [n for n in _walk(function.body) if isinstance(n, cst.Return)]
+
+
+def _argument_for(function: cst.FunctionDef, call: cst.Call, param: cst.Param):
+    params = list(function.params.params)
+    position = params.index(param)
+    for index, arg in enumerate(call.args):
+        if arg.star:
+            return None
+        if (arg.keyword is not None and arg.keyword.value == param.name.value) or (arg.keyword is None and index == position):
+            return arg.value
+    return None
+
+
+def _operands(node, operator_) -> list:
+    if isinstance(node, cst.BooleanOperation) and isinstance(node.operator, operator_):
+        return _operands(node.left, operator_) + _operands(node.right, operator_)
     return [node]
 
 
@@ -325,15 +572,9 @@ def _exits(body) -> bool:
 def _after(ctx, statement) -> list:
     """The statements after `statement` in its block."""
     block = ctx.parent(statement)
-    body = list(getattr(block, "body", ()))
+    body = getattr(block, "body", ())
+    body = list(body) if isinstance(body, (list, tuple)) else []
     return body[body.index(statement) + 1:] if statement in body else []
-
-
-def _stores(ctx, node) -> bool:
-    parent = ctx.parent(node)
-    return (isinstance(parent, cst.AssignTarget) or (isinstance(parent, (cst.AnnAssign, cst.AugAssign)) and parent.target is node)
-            or (isinstance(parent, (cst.For, cst.CompFor)) and parent.target is node)
-            or (isinstance(parent, cst.AsName)))
 
 
 def _walk(node):

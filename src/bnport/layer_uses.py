@@ -75,8 +75,9 @@ class LayerUses:
     def follow_guard(self, guard) -> None:
         if guard is None:
             return
-        for load in self.guards.loads(guard):
-            self.follow(load, guard.fact)
+        for each in guard.all():
+            for load in self.guards.loads(each):
+                self.follow(load, each.fact)
 
     def follow_owners(self) -> None:
         """`isinstance(m, Bottleneck)` where Bottleneck's `self.bn3` is a layer: `m.bn3` is one there."""
@@ -95,7 +96,7 @@ class LayerUses:
                     guard = self.guards.from_owner(access.node)
                     if guard is None:
                         continue
-                    for load in self.guards.loads(guard):
+                    for load in (load for each in guard.all() for load in self.guards.loads(each)):
                         parent = ctx.parent(load)
                         if isinstance(parent, cst.Attribute) and parent.value is load and parent.attr.value in names:
                             fact = self.objects.binding(("attr", klass, parent.attr.value))
@@ -236,7 +237,13 @@ class LayerUses:
             ctx.report(node, rule, spec.report, object=code_of(node), name=name, layer=subject)
             return
         if not fact.certain:
-            if path != name or spec.call or spec.statement:
+            assignment = _assignment(ctx, node) if spec.on_assign is not None else None
+            if assignment is not None:
+                # `m.momentum = x` keeps its name but needs a statement after it on a MindSpore layer
+                follow = spec.on_assign.format(object=owner)
+                ctx.report_kind(node, rule, "maybe-layer", subject=subject, line=fact.line, object=code_of(node),
+                                target=f"the same, followed by {follow}")
+            elif path != name or spec.call or spec.statement:
                 target = f"{subject}.{path}" if path else _method_target(spec, subject, owner)
                 if fact.others and "BatchNorm" not in fact.others and not fact.others.startswith("any class"):
                     ctx.report_kind(node, rule, "mixed-guard", subject=subject, others=fact.others, attributes=name)

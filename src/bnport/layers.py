@@ -95,6 +95,7 @@ class LayerObjects:
         self._stack: set[tuple] = set()
         self._classes: dict[str, list[cst.ClassDef]] | None = None
         self._attributes: dict[str, list[cst.Attribute]] | None = None
+        self._setattrs: dict[str, list[cst.Call]] | None = None
         self.comprehension_facts: dict[int, Fact] = {}  # id of a filtering comprehension -> its elements' fact
 
     # -- what an expression holds --
@@ -216,6 +217,8 @@ class LayerObjects:
     def _stored_values(self, key: tuple) -> list | None:
         """The expressions stored into a binding (an _Element for a loop variable); None if any store
         cannot be read (augmented, with-as, except-as, a parameter, an import, a def)."""
+        if key is None:
+            return None  # a name bound nowhere in sight (a builtin, a star import)
         if key[0] == "name":
             scope: Scope = key[1]
             values = []
@@ -223,18 +226,26 @@ class LayerObjects:
                 value = self._store_value(assignment.node)
                 if value is _UNKNOWN:
                     return None
-                values.append(value)
+                if value is not _NOTHING:
+                    values.append(value)
             return values
         if key[0] == "attr":
             klass, name = key[1], key[2]
             values = []
-            for owner in self.related_classes(klass):
-                for node in self.flow.self_attributes(owner).get(name, []):
-                    if self.flow.is_store(node):
-                        value = self._store_value(node)
-                        if value is _UNKNOWN:
-                            return None
-                        values.append(value)
+            related = self.related_classes(klass)
+            stores = {id(n): n for owner in related for n in self.flow.self_attributes(owner).get(name, [])
+                      if self.flow.is_store(n)}
+            # `block.bn = nn.GroupNorm(...)` from outside the class replaces the attribute too
+            stores.update({id(n): n for n in self.attributes_named(name)
+                           if self.flow.is_store(n) and self.owner_class(n.value) in related})
+            for node in stores.values():
+                value = self._store_value(node)
+                if value is _UNKNOWN:
+                    return None
+                if value is not _NOTHING:
+                    values.append(value)
+            values += self._set_by_name(name, related)
+            for owner in related:
                 for statement in owner.body.body:  # class-level `name = ...`
                     for small in getattr(statement, "body", ()) if isinstance(statement, cst.SimpleStatementLine) else ():
                         if isinstance(small, cst.Assign) and any(
@@ -242,6 +253,24 @@ class LayerObjects:
                             values.append(small.value)
             return values
         return None
+
+    def _set_by_name(self, name: str, related: list[cst.ClassDef]) -> list:
+        """The values `setattr(<instance>, "<name>", value)` stores on an instance of these classes."""
+        if self._setattrs is None:
+            self._setattrs = {}
+            for string in self.ctx.index.strings:
+                arg = self.ctx.parent(string)
+                call = self.ctx.parent(arg)
+                if (isinstance(arg, cst.Arg) and isinstance(call, cst.Call) and isinstance(call.func, cst.Name)
+                        and call.func.value == "setattr" and len(call.args) == 3 and call.args[1] is arg):
+                    try:
+                        text = string.evaluated_value
+                    except (ValueError, SyntaxError):
+                        continue
+                    if isinstance(text, str):
+                        self._setattrs.setdefault(text, []).append(call)
+        return [call.args[2].value for call in self._setattrs.get(name, [])
+                if not call.args[0].star and self.owner_class(call.args[0].value) in related]
 
     def _store_value(self, target: cst.CSTNode):
         """The value a store writes: an expression, an _Element (a loop variable), or _UNKNOWN."""
@@ -251,7 +280,7 @@ class LayerObjects:
             statement = ctx.parent(parent)
             return statement.value if len(statement.targets) == 1 else _UNKNOWN
         if isinstance(parent, cst.AnnAssign) and parent.target is target:
-            return parent.value if parent.value is not None else _UNKNOWN
+            return parent.value if parent.value is not None else _NOTHING  # `m: nn.BatchNorm2d` binds nothing
         if isinstance(parent, cst.Element) and isinstance(ctx.parent(parent), (cst.Tuple, cst.List)):
             tuple_ = ctx.parent(parent)
             holder = ctx.parent(tuple_)
@@ -291,13 +320,23 @@ class LayerObjects:
         return scope is not None and not scope[name.value]
 
     def _parameter(self, param: cst.Param) -> Fact | None:
-        """A parameter: annotated with a BatchNorm class, or passed a layer by every call in the file."""
+        """A parameter: annotated with a BatchNorm class (and no call in the file visibly passes
+        something else), or passed a layer by every call in the file."""
         ctx = self.ctx
+        function = ctx.parent(ctx.parent(param))
         if param.annotation is not None:
             layer = self.layer_classes.get(id(strip_parens(param.annotation.annotation)))
             if layer is not None:
-                return Fact(layer, True, ctx.position(param)[0], id(param))
-        function = ctx.parent(ctx.parent(param))
+                annotated = Fact(layer, True, ctx.position(param)[0], id(param))
+                # The annotation is a promise the calls in the file may break (a FrozenBatchNorm2d passed
+                # where nn.BatchNorm2d is annotated): what they visibly pass decides; the rest is trusted.
+                facts = [annotated]
+                for call in (self._calls_of(function) if isinstance(function, cst.FunctionDef) else None) or ():
+                    fact = self._passed(call, function, param)
+                    if fact is None and not self._other_object(self._passed_value(call, function, param)):
+                        fact = annotated  # what it passes is out of sight
+                    facts.append(fact)
+                return combine(facts)
         if not isinstance(function, cst.FunctionDef):
             return None
         calls = self._calls_of(function)
@@ -324,6 +363,12 @@ class LayerObjects:
         return calls
 
     def _passed(self, call: cst.Call, function: cst.FunctionDef, param: cst.Param) -> Fact | None:
+        value = self._passed_value(call, function, param)
+        return self.value(value) if value is not None else None
+
+    @staticmethod
+    def _passed_value(call: cst.Call, function: cst.FunctionDef, param: cst.Param) -> cst.BaseExpression | None:
+        """What a call gives the parameter (its default if nothing); None where it cannot be told."""
         params = list(function.params.params)
         position = params.index(param) if param in params else None
         for index, arg in enumerate(call.args):
@@ -331,8 +376,25 @@ class LayerObjects:
                 return None
             if (arg.keyword is not None and arg.keyword.value == param.name.value) or (
                     arg.keyword is None and index == position):
-                return self.value(arg.value)
-        return self.value(param.default) if param.default is not None else None
+                return arg.value
+        return param.default
+
+    def _other_object(self, value) -> bool:
+        """Visibly not a converted layer: an instance of another class of this file, or of a
+        source-framework class that is not converted (`nn.GroupNorm(...)`), directly or through a
+        name that holds only such instances."""
+        value = strip_parens(value) if value is not None else None
+        if isinstance(value, cst.Name):
+            values = self._stored_values(self._name_key(value))
+            return bool(values) and all(not isinstance(v, _Element) and self._other_object(v) for v in values)
+        if not isinstance(value, cst.Call) or value in self.constructed or value in self.maybe_constructed:
+            return False
+        klass = self._class_named(value.func)
+        if klass is not None:
+            return self.subclass_layer(klass) is None
+        name = qualified_name(self.ctx, value.func)
+        roots = {source.split(".")[0] for source in self.ctx.ruleset.by_source}
+        return name is not None and name.split(".")[0] in roots and name not in self.ctx.ruleset.by_source
 
     # -- classes in the file --
     def related_classes(self, klass: cst.ClassDef) -> list[cst.ClassDef]:
@@ -443,3 +505,4 @@ class _Element:
 
 
 _UNKNOWN = object()
+_NOTHING = object()  # a store that writes no value (a bare annotation)

@@ -20,9 +20,10 @@ _KEY = re.compile(r"^\w+(?:\.\w+)*$")  # dotted module path, e.g. layer1.0.bn1.r
 _BY_NAME = ("getattr", "hasattr", "setattr", "delattr")
 
 
-def state_dict_keys(ctx: Context, layer_names: set[str], renamed: dict | None = None):
+def state_dict_keys(ctx: Context, layer_names: set[str], renamed: dict | None = None, layer_classes=()):
     """Report string literals that are torch BatchNorm state-dict keys; strings are never rewritten
-    (except those `renamed` already, the names of a known layer's members)."""
+    (except those `renamed` already, the names of a known layer's members). `layer_classes`: the
+    file's classes that are converted layers (their own buffers are a layer's entries)."""
     keyed: dict[str, list[tuple[Rule, AttrSpec, Api]]] = {}
     for rule in ctx.ruleset.rules:
         for spec in rule.attributes.values():
@@ -45,6 +46,8 @@ def state_dict_keys(ctx: Context, layer_names: set[str], renamed: dict | None = 
         if not entries:
             continue
         rule, spec, api = entries[0]
+        if _own_buffer(ctx, node, layer_classes):
+            continue
         lookup = _looked_up(ctx, node)
         if lookup is not None and spec.state_key == "always" and len(parts) == 1:
             target = ".".join(p for p in (api.attribute_path, spec.to) if p) if spec.to else None
@@ -76,3 +79,17 @@ def _looked_up(ctx: Context, string):
             and call.func.value in _BY_NAME and len(call.args) >= 2 and call.args[1] is arg):
         return call
     return None
+
+
+def _own_buffer(ctx: Context, string, layer_classes) -> bool:
+    """`self.register_buffer("running_mean", ...)` in a module that is not a converted layer (a
+    FrozenBatchNorm2d): the name of that module's own buffer, not a converted layer's key."""
+    arg = ctx.parent(string)
+    call = ctx.parent(arg)
+    if not (isinstance(arg, cst.Arg) and isinstance(call, cst.Call) and isinstance(call.func, cst.Attribute)
+            and call.func.attr.value in ("register_buffer", "register_parameter") and call.args and call.args[0] is arg):
+        return False
+    klass = call
+    while klass is not None and not isinstance(klass, cst.ClassDef):
+        klass = ctx.parent(klass)
+    return klass not in layer_classes
