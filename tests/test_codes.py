@@ -11,7 +11,7 @@ RULES = load_rules()
 # Raised only around comments bnport reads (see tests/test_markers.py), not by converting code.
 ABOUT_COMMENTS = {RULES.common["unused-suppression"], RULES.common["open-marker"]}
 # raised only with another module of a project: tests/test_project.py raises it from its example
-PROJECT_ONLY = {RULES.common["project-target"], RULES.common["project-keras"]}
+PROJECT_ONLY = {RULES.common["project-target"], RULES.common["project-keras"], RULES.common["registry-call"]}
 CODES = sorted(code for code in RULES.codes if code not in ABOUT_COMMENTS)
 
 

@@ -314,7 +314,34 @@ EXPECTED = {
     "rebinding_not_seen": lambda root, report: _text(root, "model.py").count("momentum=0.01") == 4,
     # the last star import wins: its class converts its own momentum
     "star_import_order": lambda root, report: "BatchNorm2d(8, momentum=0.01)" in _text(root, "model.py"),
+    # names an importer takes from a star import of a project module (yolov5's models/yolo.py)
+    "star_import_in_importer": lambda root, report: (
+        "BN(c, momentum=0.97, eps=1e-3)" in _text(root, "yolo.py") and "self.bn.moving_mean" in _text(root, "yolo.py")),
+    # a registry looked up with a key it registers to one class: converted as that class
+    "registry_lookup_call": lambda root, report: _text(root, "model.py").count("momentum=0.99)  # bnport: converted") == 2,
+    # a factory that returns another factory's layer
+    "factory_chain": lambda root, report: (
+        "a.moving_mean, b.moving_mean, b.gamma" in _text(root, "model.py")),
+    # a stub beside its module does not stand for it
+    "stub_overrides_module": lambda root, report: "BatchNorm2d(8, momentum=0.99)" in _text(root, "model.py"),
+    # mmcv's requires_grad is the builder's key, not the layer's: no finding for it
+    "requires_grad_config_noise": lambda root, report: not [
+        x for f in report["files"] if f["path"] == "mlite/models/extra.py" for x in f["findings"]],
+    # `src/__init__.py`: src is a package (`from src.norms import BN`), not a source root
+    "src_is_a_package": lambda root, report: (
+        "BN(8, momentum=0.99)" in (root / "src" / "model.py").read_text()
+        and "BN(8, momentum=0.99)" in (root / "src" / "model_rel.py").read_text()),
 }
+
+
+def test_files_of_two_projects_each_use_their_own(tmp_path):
+    """pre-commit passes the files a commit touches, from any package of a repository: each file is
+    converted with the index of the project (the nearest pyproject.toml) that holds it."""
+    root = tmp_path / "repo"
+    shutil.copytree(CASES_DIR / "monorepo_two_projects", root)
+    subprocess.run(["git", "init", "-q", "."], cwd=root, check=True)
+    run_in(root, "projA/pkg/model.py", "projB/lib/net.py")
+    assert "Norm(8, momentum=0.99)" in (root / "projA" / "pkg" / "model.py").read_text()
 
 
 @pytest.mark.parametrize("case", sorted(EXPECTED))

@@ -311,10 +311,32 @@ class _Analyser:
             outer = ctx.parent(parent)
             built = outer if isinstance(outer, cst.Call) and outer.func is parent else None
         if built is not None:
+            key = _literal_key(parent if isinstance(parent, cst.Subscript) else ctx.parent(parent))
+            export = self.project.config_types.get(key) if key is not None else None
+            if export is not None and (statement := statement_of(built, ctx.index.parents)) is not None:
+                # `R.get("BN")(c, momentum=0.01)`: the key names one class
+                entry = ctx.ruleset.by_source.get(export.api)
+                if entry is not None and export.kind == "subclass" and export.init:
+                    self.objects.constructed.setdefault(built, Layer(*entry))
+                    return
+                if entry is not None and is_marked(statement):
+                    self.objects.constructed.setdefault(built, Layer(*entry))  # converted already
+                    return
+                if entry is not None:
+                    plan = self.plan(built, *entry, keep_func=True)
+                    if plan is not None and plan_changes(built, plan):
+                        self.result.converted.add(statement)
+                    return
             keys = [e for e in self.project.config_types.values() if e is not None]
             entry = ctx.ruleset.by_source.get(keys[0].api) if keys else None
             if entry is not None:
                 self.objects.maybe_constructed.setdefault(built, Layer(*entry))
+                rule, api = entry
+                # `**cfg`: a config, converted where it is written (its key names the class)
+                explicit = [a for a in built.args if not a.star]
+                if len(explicit) > 1 or any(a.keyword for a in explicit):
+                    ctx.report_kind(built, rule, "registry-call", callee=code_of(built.func), target=api.target,
+                                    registry=code_of(node), first=rule.source_signature[0])
 
     def config_types(self):
         """`dict(type="BN", momentum=0.1)` where the project registers "BN" to a converted class (mmcv's
@@ -331,7 +353,7 @@ class _Analyser:
             entry = ctx.ruleset.by_source.get(export.api)
             if entry is not None and not is_marked(statement):
                 plan = self.plan(config, *entry, layer=False, keep_func=True,
-                                 keep=frozenset({id(a) for a in config.args if a.value is string}))
+                                 keep=self._config_keep(config, string))
                 if plan is not None and plan_changes(config, plan):
                     self.result.converted.add(statement)
 
@@ -345,7 +367,7 @@ class _Analyser:
             offset = sum(1 for arg in partial.args[1:] if arg.keyword is None and not arg.star)
         config = self.config_around(node)
         if config is not None and self.plan(config, rule, api, layer=False, keep_func=True,
-                                            keep=frozenset({id(a) for a in config.args if a.value is node})) is None:
+                                            keep=self._config_keep(config, node)) is None:
             return
         self.result.replacements[node] = (rule, api.target)
         self.objects.layer_classes[id(node)] = Layer(rule, api)
@@ -411,6 +433,12 @@ class _Analyser:
                 and not self.ctx.scopes[call.func]["dict"]):
             return call
         return None
+
+    def _config_keep(self, config: cst.Call, class_value) -> frozenset:
+        """A config's arguments that are not the class's: its class key, the keys its builder takes."""
+        builder = self.ctx.ruleset.builder_keys
+        return frozenset(id(a) for a in config.args
+                         if a.value is class_value or (a.keyword is not None and a.keyword.value in builder))
 
     def partial_around(self, node) -> cst.Call | None:
         """`partial(<node>, ...)`: the partial call, if node is its first argument."""
@@ -573,3 +601,14 @@ _FAMILIES = {"torch": "torch", "keras": "keras", "tensorflow": "keras", "tf_kera
 
 def _family(api: Api) -> str | None:
     return _FAMILIES.get(api.sources[0].split(".")[0]) if api.sources else None
+
+
+def _literal_key(lookup) -> str | None:
+    """The string literal a registry is looked up with: `R["BN"]`, `R.get("BN")`."""
+    if isinstance(lookup, cst.Subscript) and len(lookup.slice) == 1 and isinstance(lookup.slice[0].slice, cst.Index):
+        value = lookup.slice[0].slice.value
+    elif isinstance(lookup, cst.Call) and lookup.args and not lookup.args[0].keyword:
+        value = lookup.args[0].value
+    else:
+        return None
+    return string_value(value) if isinstance(value, cst.SimpleString) else None

@@ -139,16 +139,26 @@ def _project(where: list[str], ruleset, config, cache_dir, use_cache: bool, jobs
     if not where:
         return None
     from bnport.project import load_project, project_root
+    from bnport.project.index import ProjectSet
 
-    root = project_root(where)
-    if root is None:  # no pyproject.toml or .git above: the directory given is the project
-        common = Path(os.path.commonpath([os.path.abspath(p) for p in where]))
-        root = common if common.is_dir() else common.parent
+    roots = []
+    for path in where:  # each path's own project (pre-commit may pass files of several)
+        root = project_root([path])
+        if root is None:  # no pyproject.toml or .git above: the directory given is the project
+            absolute = Path(os.path.abspath(path))
+            root = absolute if absolute.is_dir() else absolute.parent
+        if root not in roots:
+            roots.append(root)
     directory = Path(cache_dir) if cache_dir else (Path(config.cache_dir) if config.cache_dir else None)
     patterns = (*config.exclude, *config.extend_exclude)
-    return load_project(root, ruleset, config.src, directory, use_cache, jobs,
-                        excluded=lambda relative: config.excluded(root / relative, False) is not None,
-                        exclusions=(str(config.root), *patterns))
+    indexes = {}
+    for root in roots:
+        cache = directory / root.name if directory is not None and len(roots) > 1 else directory
+        indexes[str(root)] = load_project(
+            root, ruleset, config.src, cache, use_cache, jobs,
+            excluded=lambda relative, root=root: config.excluded(root / relative, False) is not None,
+            exclusions=(str(config.root), *patterns))
+    return next(iter(indexes.values())) if len(indexes) == 1 else ProjectSet(indexes)
 
 
 def _rewrite_stdin(name, mode, output_format, quiet, verbose, ruleset, config, options, force_exclude, target,
@@ -162,6 +172,7 @@ def _rewrite_stdin(name, mode, output_format, quiet, verbose, ruleset, config, o
     if verbose and not quiet and output_format == "text":
         click.echo(config.describe(), err=True)
     pattern = excluded_path(name, config) if force_exclude and name != "-" else None
+    project = project.for_path(name) if project is not None else None
     try:
         if pattern is not None:
             result = FileResult(path=name, status="excluded", error=f"excluded by {pattern!r} (--force-exclude)", original=data)

@@ -69,10 +69,12 @@ def convert_python(path: str, data: bytes, ruleset: RuleSet, options: Options = 
 
 def _convert(data: bytes, ruleset: RuleSet, options: Options, path: str = "", project: ProjectIndex | None = None):
     module, text, tree = parse(data)
-    index = build_index(module, ruleset.star_names)
+    package = project.package_of(path) if project else None
+    star_names = ruleset.star_names if project is None else (
+        lambda name: (*ruleset.star_names(name), *project.star_names(name)))
+    index = build_index(module, star_names, package)
     positions = Positions(module, text, tree, index.parents)
-    analysis = analyse(module, ruleset, index, positions, project, project.package_of(path) if project else None,
-                       dict(options.assume))
+    analysis = analyse(module, ruleset, index, positions, project, package, dict(options.assume))
     exports = find_exports(module, path, index.strings, builtin_eval_calls(index, positions))
     imports = plan_imports(module, index.all_scopes, analysis.replaced,
                            [*analysis.plans, *analysis.replacements, *analysis.after], index.scopes, tree, exports, text)

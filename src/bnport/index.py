@@ -154,10 +154,11 @@ class Index:
     self_attributes: list[cst.Attribute]  # every `self.<name>`
 
 
-def build_index(module: cst.Module, star_names: Callable[[str], Iterable[str]] | None = None) -> Index:
+def build_index(module: cst.Module, star_names: Callable[[str], Iterable[str]] | None = None,
+                package: str | None = None) -> Index:
     """`star_names(module)`: the names `from <module> import *` binds that the caller cares about
     (Python binds the module's public names; only the caller's data knows which they are)."""
-    indexer = _Indexer(module, star_names)
+    indexer = _Indexer(module, star_names, package)
     indexer.visit(module, None, False)
     indexer.resolve_accesses()
     return Index(indexer.parents, indexer.scope_of, indexer.all_scopes, indexer.strings, indexer.self_attributes)
@@ -182,8 +183,10 @@ def dotted_names(node: cst.BaseExpression) -> Iterator[tuple[str, cst.BaseExpres
 
 
 class _Indexer:
-    def __init__(self, module: cst.Module, star_names: Callable[[str], Iterable[str]] | None = None):
+    def __init__(self, module: cst.Module, star_names: Callable[[str], Iterable[str]] | None = None,
+                 package: str | None = None):
         self.star_names = star_names
+        self.package = package  # the module's package, for `from .x import *` (a project's module)
         self.parents: dict[cst.CSTNode, cst.CSTNode] = {}
         self.scope_of: dict[cst.CSTNode, Scope] = {}
         self.scope: Scope = ModuleScope(None, module)
@@ -287,9 +290,10 @@ class _Indexer:
                 bound = alias.asname.name if alias.asname is not None else alias.name
                 for name, _ in dotted_names(bound):
                     self.scope.record(name, node, ImportAssignment)
-        elif self.star_names is not None and not node.relative and node.module is not None:
+        elif self.star_names is not None and (node.module is not None or node.relative):
             # `from m import *` binds m's public names here, like an import of each of them.
-            for name in self.star_names(next(dotted_names(node.module))[0]):
+            target = _star_module(node, self.package)
+            for name in self.star_names(target) if target else ():
                 self.scope.record(name, node, ImportAssignment)
         self.scope.count += 1
 
@@ -455,3 +459,17 @@ _HANDLERS = {
     cst.DictComp: _Indexer.comprehension,
     cst.CompFor: _Indexer.comp_for,
 }
+
+
+def _star_module(node: cst.ImportFrom, package: str | None) -> str | None:
+    """The module `from <m> import *` reads: absolute, or relative to `package` when it is known."""
+    module = next(dotted_names(node.module))[0] if node.module is not None else ""
+    if not node.relative:
+        return module
+    if package is None:
+        return None
+    parts = package.split(".") if package else []
+    if len(node.relative) - 1 > len(parts):
+        return None
+    base = parts[: len(parts) - (len(node.relative) - 1)]
+    return ".".join([*base, module] if module else base) or None

@@ -23,7 +23,7 @@ ENGINE_KINDS = (
     "initializer", "tensor-api", "mixed-guard", "state-key", "state-key-report", "unused-suppression",
     "open-marker", "default-removed", "boundary", "layer-escape", "maybe-layer", "name-lookup", "method-value", "name-test",
     "computed-name", "eval-string", "eval-import", "exported-import", "eval-compare", "project-target",
-    "update-in-expression", "maybe-none", "project-keras",
+    "update-in-expression", "maybe-none", "project-keras", "registry-call",
 )
 SAFETIES = ("exact", "approximate", "report-only")
 TRANSFORMS = ("one_minus", "dtype")
@@ -313,6 +313,9 @@ class RuleSet:
     common: dict[str, str] = field(default_factory=dict)  # engine kind -> its framework-neutral code
     tensor_same: frozenset[str] = frozenset()  # source tensor methods/attributes that do the same on the target
     config_keys: frozenset[str] = frozenset({"type"})  # dict(type=<class>, ...): a registry config's class key
+    # keys a registry's builder takes out of a config before building (mmcv's build_norm_layer pops
+    # requires_grad): kept as they are, not layer arguments
+    builder_keys: frozenset[str] = frozenset({"requires_grad"})
     checkpoint_layers: tuple[CheckpointLayer, ...] = ()  # other layers `bnport weights` reports
 
     def mentioned_in(self, data: bytes) -> bool:

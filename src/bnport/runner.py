@@ -42,7 +42,7 @@ def run(paths: list[str], ruleset: RuleSet, write: bool, want_diff: bool = False
     found: dict[int, FileResult] = {}
     heavy: list[tuple[int, str, int]] = []
     for number, path in enumerate(files):
-        light = _light(path, ruleset, project)
+        light = _light(path, ruleset, project.for_path(path) if project is not None else None)
         if light is None:
             heavy.append((number, path, _size(path)))
         else:
@@ -93,6 +93,7 @@ def _report(path: str, ruleset_dir, selection, write: bool, want_diff: bool, opt
             keep_text: bool = False, project=None) -> FileResult:
     """Convert one path (in this or a worker process) and keep only the report."""
     project = project if project is not None else _WORKER_PROJECT
+    project = project.for_path(path) if project is not None else None
     result = convert_path(path, load_selected(ruleset_dir, *selection), write, options, project)
     return _finish(result, path, want_diff, keep_text)
 

@@ -5,9 +5,10 @@ The root is the nearest directory above the paths that holds a pyproject.toml or
 configuration). Module names come from the source roots (`src` in [tool.bnport], default
 `["src", "."]`, as ruff's): `src/pkg/layers/wrappers.py` is `pkg.layers.wrappers`. Which files
 changed is read from git where the root is a repository (`git ls-files -s` gives each tracked
-file's content hash; `git diff-files` and `git ls-files -o` the ones that differ from it), else from
-each file's size and modification time, with a content hash kept beside them; either way a file
-is re-read only when its content changed. `--no-cache` builds from scratch and writes nothing.
+file's content hash; `git diff-files` and `git ls-files -o` the ones that differ from it, hashed),
+else from each file's size and modification time in nanoseconds (as ruff's cache): a copy that
+keeps both (`cp -p`, `rsync -a`) over a changed file is not seen there; `--no-cache` builds from
+scratch and writes nothing.
 """
 
 from __future__ import annotations
@@ -52,6 +53,8 @@ def load_project(root: Path, ruleset, src: tuple[str, ...] = ("src", "."), cache
     when a token it was not tested for appears. `excluded(relative path)`: a module bnport does not
     convert (the configuration's excludes, `exclusions` their patterns) exports nothing: its
     importers keep calling the source framework's class."""
+    # a source root that is itself a package (`src/__init__.py`, imported as `src.x`) is not a root
+    src = tuple(r for r in src if r in (".", "") or not (root / r / "__init__.py").is_file()) or (".",)
     files = _signatures(root)
     cache_file = (cache_dir or root / ".bnport_cache") / CACHE_NAME
     fingerprint = _rules_fingerprint(ruleset, (*src, "|", *exclusions))
@@ -62,8 +65,8 @@ def load_project(root: Path, ruleset, src: tuple[str, ...] = ("src", "."), cache
     fresh = []  # (relative, signature, module, package) new or changed since the cache
     for relative, signature in files.items():
         module, package = module_name(relative, src)
-        if module is None:
-            continue
+        if module is None or (relative.endswith(".pyi") and relative[:-1] in files):
+            continue  # a stub beside its module: the module is what runs
         previous = old.get(relative)
         if previous is not None and previous[0] == signature and previous[1] == module:
             entries[relative] = previous

@@ -39,6 +39,10 @@ class ProjectIndex:
     root: str = ""  # the project's directory
     src: tuple[str, ...] = ("src", ".")  # its source roots (module names are relative to them)
     _prefixes: frozenset[str] | None = None
+    _under: dict[str, tuple[str, ...]] | None = None
+
+    def for_path(self, path: str) -> "ProjectIndex":
+        return self
 
     def mentioned_in(self, data: bytes) -> bool:
         """Cheap byte test: can this file use a name the project exports."""
@@ -78,8 +82,34 @@ class ProjectIndex:
             head, _, _ = head.rpartition(".")
         return name
 
+    def star_names(self, module: str) -> tuple[str, ...]:
+        """The names of `module` that matter here and `from <module> import *` binds (no leading underscore)."""
+        if self._under is None:
+            under: dict[str, list[str]] = {}
+            for name in (*self.exports, *self.names, *self.registries):
+                parent, _, last = name.rpartition(".")
+                if not last.startswith("_"):
+                    under.setdefault(parent, []).append(last)
+            self._under = {k: tuple(dict.fromkeys(v)) for k, v in under.items()}
+        return self._under.get(module, ())
+
     def export(self, name: str) -> Export | None:
         return self.exports.get(self.canonical(name))
+
+
+@dataclass
+class ProjectSet:
+    """The indexes of several projects a run spans (pre-commit on files of two packages of a
+    repository): each file is converted with the index of the project that holds it."""
+
+    indexes: dict[str, ProjectIndex]
+
+    def for_path(self, path: str) -> ProjectIndex | None:
+        import os
+
+        absolute = os.path.abspath(path)
+        roots = [root for root in self.indexes if absolute == root or absolute.startswith(root.rstrip(os.sep) + os.sep)]
+        return self.indexes[max(roots, key=len)] if roots else None
 
 
 def build_index(summaries: dict[str, dict], wanted, relevant) -> ProjectIndex:
@@ -191,14 +221,16 @@ class _Resolver:
                     return name, Export("subclass", api, module, init=entry[2] or inherited)
             return name, None
         if kind == "factory":
-            apis = []
+            apis, certain = [], True
             for callee in entry[1]:
                 final, export = self.resolve(self._local(callee, module), depth + 1)
-                apis.append(export.api if export is not None and export.kind in ("alias", "subclass") else (
+                if export is not None and export.kind == "factory":  # `return make_bn(c)`: another factory
+                    certain = certain and export.certain
+                apis.append(export.api if export is not None and export.kind in ("alias", "subclass", "factory") else (
                     final if self.wanted(final) else None))
             known = [a for a in apis if a is not None]
             if known:
-                return name, Export("factory", known[0], module, certain=len(set(apis)) == 1)
+                return name, Export("factory", known[0], module, certain=certain and len(set(apis)) == 1)
         return name, None
 
     def _alias(self, final: str, export: Export | None, module: str, offset: int) -> Export | None:

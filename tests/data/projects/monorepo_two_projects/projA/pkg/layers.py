@@ -1,0 +1,3 @@
+import torch.nn as nn
+
+Norm = nn.BatchNorm2d

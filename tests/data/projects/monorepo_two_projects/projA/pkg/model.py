@@ -1,0 +1,5 @@
+from pkg.layers import Norm
+
+
+def build():
+    return Norm(8, momentum=0.01)

@@ -1,0 +1,1 @@
+from .bricks import build_norm_layer

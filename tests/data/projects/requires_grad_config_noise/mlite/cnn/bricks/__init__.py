@@ -1,0 +1,1 @@
+from .norm import build_norm_layer

@@ -1,0 +1,3 @@
+import torch.nn as nn
+
+BN = nn.BatchNorm2d

@@ -1,0 +1,5 @@
+from src.norms import BN
+
+
+def build():
+    return BN(8, momentum=0.01)

@@ -1,0 +1,3 @@
+import torch.nn as nn
+
+BatchNorm2d = nn.BatchNorm2d
