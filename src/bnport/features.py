@@ -28,6 +28,7 @@ from __future__ import annotations
 import builtins
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import libcst as cst
 
@@ -1300,7 +1301,8 @@ def _pure_body(statements) -> bool:
     return True
 
 
-def _stored_names(node: cst.CSTNode) -> set[str]:
+@lru_cache(maxsize=4096)  # asked again for the same statements while a chain is followed back
+def _stored_names(node: cst.CSTNode) -> frozenset[str]:
     """Names a statement binds in its own scope (not inside nested functions or classes)."""
     names: set[str] = set()
 
@@ -1345,7 +1347,7 @@ def _stored_names(node: cst.CSTNode) -> set[str]:
             return False
 
     node.visit(_Visit())
-    return names
+    return frozenset(names)
 
 
 def _free_names(function: cst.FunctionDef) -> set[str]:

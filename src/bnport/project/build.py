@@ -24,7 +24,7 @@ from pathlib import Path
 from bnport.project.index import Export, ProjectIndex, build_index, module_tokens
 from bnport.project.summary import summarise
 
-CACHE_VERSION = 3
+CACHE_VERSION = 4
 CACHE_NAME = "project.json"
 _SKIP_DIRS = {".git", ".hg", ".svn", ".venv", "venv", "node_modules", "__pycache__", ".tox", ".nox", "build", "dist",
               ".mypy_cache", ".ruff_cache", ".bnport_cache", ".pytest_cache", "site-packages", ".eggs"}
@@ -61,7 +61,8 @@ def load_project(root: Path, ruleset, src: tuple[str, ...] = ("src", "."), cache
     cached = _read_cache(cache_file, fingerprint) if use_cache else None
     old = cached["files"] if cached else {}
     checked = {t.encode() for t in cached.get("checked", ())} if cached else set()  # what skipped files were tested for
-    entries: dict[str, list] = {}  # relative path -> [signature, module, package, summary or None (skipped)]
+    # relative path -> [signature, module, package, summary or None (skipped), imports only (a re-exporter)]
+    entries: dict[str, list] = {}
     fresh = []  # (relative, signature, module, package) new or changed since the cache
     for relative, signature in files.items():
         module, package = module_name(relative, src)
@@ -80,12 +81,15 @@ def load_project(root: Path, ruleset, src: tuple[str, ...] = ("src", "."), cache
     contents: dict[str, bytes] = {}
     pending = [(relative, signature, module, package, tokens) for relative, signature, module, package in fresh]
     while True:
-        wanted = [item for item in pending if _mentions(root, item[0], item[4], contents)]
-        for relative, signature, module, package, _ in pending:
-            entries[relative] = [signature, module, package, None]
-        for relative, signature, module, package, summary in _summarise_all(root, [w[:4] for w in wanted], jobs,
-                                                                            contents):
-            entries[relative] = [signature, module, package, summary]
+        wanted = []
+        for relative, signature, module, package, checking in pending:
+            matched = _mentions(root, relative, checking, contents)
+            if matched is not None:
+                wanted.append((relative, signature, module, package, matched == "imports"))
+            elif relative not in entries or entries[relative][3] is None:
+                entries[relative] = [signature, module, package, None, False]
+        for relative, signature, module, package, summary, partial in _summarise_all(root, wanted, jobs, contents):
+            entries[relative] = [signature, module, package, summary, partial]
         summaries = {entry[1]: _tuples(entry[3]) for relative, entry in entries.items()
                      if entry[3] and not (excluded is not None and excluded(relative))}
         index = build_index(summaries, *_classes(ruleset))
@@ -94,7 +98,9 @@ def load_project(root: Path, ruleset, src: tuple[str, ...] = ("src", "."), cache
         if not new:
             break
         tokens |= new
-        pending = [(relative, entry[0], entry[1], entry[2], new) for relative, entry in entries.items() if entry[3] is None]
+        # skipped files, and re-exporters read for their imports only, are tested for the new tokens
+        pending = [(relative, entry[0], entry[1], entry[2], new if entry[3] is None else {t for t in new if not t.startswith(_IMPORT)})
+                   for relative, entry in entries.items() if entry[3] is None or entry[4]]
     index.root, index.src = str(root), tuple(src)
     if use_cache:
         _write_cache(cache_file, {"version": CACHE_VERSION, "rules": fingerprint, "files": entries,
@@ -105,20 +111,21 @@ def load_project(root: Path, ruleset, src: tuple[str, ...] = ("src", "."), cache
 _IMPORT = b"import "  # a module token: the module's name, wanted on an import line only
 
 
-def _mentions(root: Path, relative: str, tokens, contents: dict[str, bytes]) -> bool:
-    """Does the file name one of the tokens (a module token: on a `from`/`import` line)."""
+def _mentions(root: Path, relative: str, tokens, contents: dict[str, bytes]) -> str | None:
+    """"names" if the file names one of the tokens; "imports" if it names only a module token, on a
+    `from`/`import` line (then only its imports matter: it may re-export); else None."""
     data = contents.get(relative)
     if data is None:
         try:
             data = contents[relative] = (root / relative).read_bytes()
         except OSError:
-            return False
+            return None
     modules = [t[len(_IMPORT):] for t in tokens if t.startswith(_IMPORT)]
     if any(token in data for token in tokens if not token.startswith(_IMPORT)):
-        return True
-    if modules and any(m in data for m in modules):
-        return _import_line(tuple(sorted(modules))).search(data) is not None
-    return False
+        return "names"
+    if modules and any(m in data for m in modules) and _import_line(tuple(sorted(modules))).search(data):
+        return "imports"
+    return None
 
 
 @lru_cache(maxsize=64)
@@ -217,13 +224,35 @@ def _summarise_all(root: Path, todo: list, jobs: int, contents: dict[str, bytes]
 
 
 def _summarise_one(root: Path, item, data: bytes | None = None):
-    relative, signature, module, package = item
+    relative, signature, module, package, imports_only = item
     if data is None:
         try:
             data = (root / relative).read_bytes()
         except OSError:
-            return relative, signature, module, package, {}
-    return relative, signature, module, package, summarise(data, module, package)
+            return relative, signature, module, package, {}, False
+    if imports_only:
+        head = _import_lines(data)
+        summary = summarise(head, module, package) if head is not None else None
+        if summary is not None:
+            return relative, signature, module, package, summary, True
+    return relative, signature, module, package, summarise(data, module, package), False
+
+
+_TOP_IMPORT = re.compile(rb"^(?:from|import)[ \t]")
+
+
+def _import_lines(data: bytes) -> bytes | None:
+    """The module-level import statements of a source, alone (a parenthesised or continued one whole);
+    None when they cannot be told apart (then the whole module is read)."""
+    kept, depth, going = [], 0, False
+    for line in data.splitlines(keepends=True):
+        if going or _TOP_IMPORT.match(line):
+            kept.append(line)
+            depth += line.count(b"(") - line.count(b")")
+            going = depth > 0 or line.rstrip().endswith(b"\\")
+            if depth < 0:
+                return None
+    return b"".join(kept) if not going else None
 
 
 # -- the cache --
