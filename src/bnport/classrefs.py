@@ -436,3 +436,18 @@ def _inspects(parent, node) -> bool:
 
 def _is_self(node) -> bool:
     return isinstance(node, cst.Name) and node.value == "self"
+
+
+def own_nodes(node):
+    """Nodes under `node`, not inside nested functions, classes or lambdas (their own scopes)."""
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        yield current
+        if current is not node and isinstance(current, (cst.FunctionDef, cst.ClassDef, cst.Lambda)):
+            continue
+        stack.extend(reversed(current.children))
+
+
+def returns_of(function: cst.FunctionDef) -> list[cst.Return]:
+    return [n for n in own_nodes(function.body) if isinstance(n, cst.Return)]

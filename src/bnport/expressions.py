@@ -185,3 +185,9 @@ def dotted(name: str, mindspore_alias: str = "mindspore") -> cst.BaseExpression:
     for part in parts[1:]:
         node = cst.Attribute(value=node, attr=cst.Name(part))
     return node
+
+
+def short_code(code: str, limit: int = 60) -> str:
+    """Code shown in a one-line message: its lines joined, cut at `limit` characters."""
+    text = " ".join(line.strip() for line in code.splitlines() if line.strip())
+    return text if len(text) <= limit else text[: limit - 3].rstrip() + "..."

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 
 import libcst as cst
 
+from bnport.classrefs import own_nodes, returns_of
 from bnport.context import Context
 from bnport.expressions import code_of, strip_parens
 from bnport.layers import Fact, Layer, LayerObjects, same_kind
@@ -75,17 +76,15 @@ class Guards:
             others = "a BatchNorm of another kind (BatchNorm3d keeps its state under bn2d)"
         return Fact(known[0], certain, self.ctx.position(test)[0], id(test), others=others)
 
-    def from_owner(self, node: cst.BaseExpression) -> Guard | None:
-        """A type test with a class of this file (`isinstance(m, Bottleneck)`): m is an instance of it
-        inside what the test guards (its layer attributes are then layers)."""
+    def from_owner(self, node: cst.BaseExpression) -> tuple[Guard, list] | None:
+        """A type test with classes of this file (`isinstance(m, (Bottleneck, BasicBlock))`): m is an
+        instance of one of them inside what the test guards. (The guard, the class expressions.)"""
         found = self._class_test(node)
         if found is None or id(found[0]) in self._seen:
             return None
         test, subject, classes, positive = found
-        if len(classes) != 1:
-            return None
         self._seen.add(id(test))
-        return self._narrow(test, subject, None, positive)
+        return self._narrow(test, subject, None, positive), classes
 
     def from_name_string(self, string: cst.SimpleString, candidates: tuple[str, ...], layer: Layer) -> Guard | None:
         """A class-name test: `<x>.__class__.__name__` / `type(x).__name__` compared with, searched
@@ -378,7 +377,7 @@ class Guards:
         scope = ctx.scopes.get(subject)
         if param is None or scope is None or [a.node for a in scope[subject.value]] != [param]:
             return []
-        for other in _returns(function):
+        for other in returns_of(function):
             if other is statement:
                 continue
             value = other.value
@@ -386,7 +385,7 @@ class Guards:
                 value.value) if isinstance(value, cst.Name) else None
             if truth is None or truth == positive:
                 return []
-        if any(isinstance(n, (cst.Yield, cst.Await)) for n in _walk(function.body)):
+        if any(isinstance(n, (cst.Yield, cst.Await)) for n in own_nodes(function.body)):
             return []
         calls = self.objects._calls_of(function)
         guards = []
@@ -524,10 +523,6 @@ def _without_not(node) -> tuple[cst.BaseExpression, bool]:
     return node, positive
 
 
-def _returns(function: cst.FunctionDef) -> list[cst.Return]:
-    return [n for n in _walk(function.body) if isinstance(n, cst.Return)]
-
-
 def _argument_for(function: cst.FunctionDef, call: cst.Call, param: cst.Param):
     params = list(function.params.params)
     position = params.index(param)
@@ -575,14 +570,3 @@ def _after(ctx, statement) -> list:
     body = getattr(block, "body", ())
     body = list(body) if isinstance(body, (list, tuple)) else []
     return body[body.index(statement) + 1:] if statement in body else []
-
-
-def _walk(node):
-    """Nodes under `node`, not inside nested functions, classes or lambdas (their own scopes)."""
-    stack = [node]
-    while stack:
-        current = stack.pop()
-        yield current
-        if current is not node and isinstance(current, (cst.FunctionDef, cst.ClassDef, cst.Lambda)):
-            continue
-        stack.extend(reversed(current.children))

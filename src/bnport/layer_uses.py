@@ -20,11 +20,14 @@ import libcst as cst
 
 from bnport.classrefs import ClassFlow
 from bnport.context import Context
-from bnport.expressions import code_of, literal_key, strip_parens
+from bnport.expressions import code_of, literal_key, short_code as _short, strip_parens
 from bnport.guards import Guards
-from bnport.layers import _BY_NAME, _LOOKS, Fact, Layer, LayerObjects
+from bnport.layers import _BY_NAME, _LOOKS, Fact, Layer, LayerObjects, combine
 from bnport.resolve import qualified_name
 from bnport.rules import AttrSpec, Rule
+from bnport.value_flow import ValueFlow, statement_of as _statement_of
+
+_DERIVED = AttrSpec(name="", tensor=True)  # a value computed from a layer's tensors
 
 
 @dataclass
@@ -52,6 +55,8 @@ class LayerUses:
         self._boundary: dict[int, list] = {}  # id(statement) -> [node, rule, callees, values]
         roots = {source.split(".")[0] for source in ctx.ruleset.by_source}
         self._roots = roots  # a call under these is source-framework code
+        tensors = {name for rule in ctx.ruleset.rules for name, spec in rule.attributes.items() if spec.tensor}
+        self.values = ValueFlow(ctx, roots, tensors | {"data", "grad"})  # what a layer's tensors meet
 
     # -- driving --
     def follow(self, node: cst.CSTNode, fact: Fact) -> None:
@@ -80,28 +85,46 @@ class LayerUses:
                 self.follow(load, each.fact)
 
     def follow_owners(self) -> None:
-        """`isinstance(m, Bottleneck)` where Bottleneck's `self.bn3` is a layer: `m.bn3` is one there."""
+        """`isinstance(m, Bottleneck)` where Bottleneck's `self.bn3` is a layer: `m.bn3` is one there.
+        With several classes (`isinstance(m, (Bottleneck, BasicBlock))`), `m.<name>` is certain only
+        where every one of them that has the attribute holds a layer of one kind in it."""
         ctx = self.ctx
         owners: dict[cst.ClassDef, set[str]] = {}
         for key in list(self._keys):
             if key[0] == "attr" and (fact := self.objects.binding(key)) is not None and fact.certain:
                 for klass in self.objects.related_classes(key[1]):
                     owners.setdefault(klass, set()).add(key[2])
-        for klass, names in owners.items():
+        for klass in owners:
             scope = ctx.scopes.get(klass)
             for assignment in scope.assignments[klass.name.value] if scope is not None else ():
                 if assignment.node is not klass:
                     continue
                 for access in assignment.references:
-                    guard = self.guards.from_owner(access.node)
-                    if guard is None:
+                    found = self.guards.from_owner(access.node)
+                    if found is None:
                         continue
+                    guard, classes = found
+                    tested = [self.objects._class_named(strip_parens(c)) for c in classes]
                     for load in (load for each in guard.all() for load in self.guards.loads(each)):
                         parent = ctx.parent(load)
-                        if isinstance(parent, cst.Attribute) and parent.value is load and parent.attr.value in names:
-                            fact = self.objects.binding(("attr", klass, parent.attr.value))
+                        if isinstance(parent, cst.Attribute) and parent.value is load:
+                            fact = self._owned(tested, owners, parent.attr.value)
                             if fact is not None:
                                 self.follow(parent, fact)
+
+    def _owned(self, tested: list, owners: dict, name: str) -> Fact | None:
+        """What `<instance of one of the tested classes>.<name>` holds."""
+        if not any(k is not None and name in owners.get(k, ()) for k in tested):
+            return None
+        facts = []
+        for klass in tested:
+            if klass is None:
+                facts.append(None)  # a class of another module: its attribute is not known
+            elif name in owners.get(klass, ()):
+                facts.append(self.objects.binding(("attr", klass, name)))
+            elif any(name in self.flow.self_attributes(k) for k in self.objects.related_classes(klass)):
+                facts.append(None)  # this class has the attribute, and it is not a layer
+        return combine(facts)
 
     # -- a layer (or a collection of layers) used --
     def use(self, node: cst.CSTNode, fact: Fact) -> None:
@@ -115,6 +138,9 @@ class LayerUses:
         elif isinstance(parent, cst.Call) and parent.func is node:
             if fact.certain:
                 self.edits.applications.append((parent, fact.layer))
+                statement = _statement_of(ctx, parent)
+                for arg in () if fact.layer.rule.symbolic_inputs else parent.args:  # `bn(torch.cat(xs, 1))`: the MindSpore layer is given a torch tensor
+                    self.values.meets(statement, fact.layer.rule, node, arg.value, "operand")
         elif isinstance(parent, cst.Arg):
             self._argument(node, parent, fact)
         elif isinstance(parent, (cst.Assign, cst.AnnAssign)) and parent.value is node:
@@ -287,13 +313,16 @@ class LayerUses:
         if path != name:
             self.edits.renames[node] = (rule, path)
         if spec.tensor and assignment is not None:
-            value = _assigned(assignment, node)
-            called = [n for n in _walk_calls(value)] if value is not None else []
-            framework = [c for c in called if (qualified_name(ctx, c.func) or "").split(".")[0] in self._roots]
-            if framework:
-                self._cross(framework[0], node, rule)
+            self._assigned_tensor(_assigned(assignment, node), node, rule)
         elif spec.tensor:
             self._tensor(node, f"{subject}.{path}", spec, fact)
+
+    def _assigned_tensor(self, value, node, rule: Rule, shown: str | None = None) -> None:
+        """A value given to a layer's Parameter: source-framework calls in it are reported."""
+        called = list(_walk_calls(value)) if value is not None else []
+        framework = [c for c in called if (qualified_name(self.ctx, c.func) or "").split(".")[0] in self._roots]
+        if framework:
+            self._cross(framework[0], node, rule, shown)
 
     def _by_name(self, call: cst.Call, fact: Fact) -> None:
         """getattr / hasattr / setattr / delattr with a literal name: the member it names."""
@@ -320,6 +349,9 @@ class LayerUses:
             self.edits.strings[string] = (rule, f"{quote}{path}{quote}")
         if call.func.value == "getattr" and spec.none_check is not None and self._compared_with_none(call):
             ctx.report(call, rule, spec.none_check, object=code_of(call), layer=code_of(call.args[0].value))
+        if call.func.value == "setattr" and spec.tensor and len(call.args) > 2:
+            # `setattr(bn, "weight", nn.Parameter(w))`
+            self._assigned_tensor(call.args[2].value, call, rule, f"{code_of(call.args[0].value)}.{name}")
         if call.func.value == "setattr" and spec.on_assign is not None:
             statement = ctx.parent(call)
             owner = ".".join(p for p in (code_of(call.args[0].value), layer.api.attribute_path) if p)
@@ -330,12 +362,16 @@ class LayerUses:
                                 update=spec.on_assign.format(object=owner))
 
     # -- a parameter's value --
-    def _tensor(self, node: cst.CSTNode, new: str, spec: AttrSpec, fact: Fact) -> None:
-        ctx, rule = self.ctx, fact.layer.rule
+    def _tensor(self, node: cst.CSTNode, new: str, spec: AttrSpec, fact: Fact, derived: bool = False) -> None:
+        """Follow a MindSpore tensor read from a layer (or a name computed from one, `derived`) through
+        methods, operators and assignments; report what MindSpore does not do, and record what it meets."""
+        ctx, rule, values = self.ctx, fact.layer.rule, self.values
         same = ctx.ruleset.tensor_same
         current = node
         while True:
+            values.known(current)
             parent = ctx.parent(current)
+            statement = _statement_of(ctx, current)
             if isinstance(parent, cst.Attribute) and parent.value is current:
                 call = ctx.parent(parent)
                 called = isinstance(call, cst.Call) and call.func is parent
@@ -345,9 +381,16 @@ class LayerUses:
                     return
                 if not (called or parent.attr.value == "data"):
                     return  # .shape, .dtype, .requires_grad: the same
+                for arg in call.args if called else ():
+                    values.meets(statement, rule, current, arg.value, "argument")  # `copy_(torch.ones(c))`
                 current = call if called else parent
-            elif isinstance(parent, (cst.BinaryOperation, cst.UnaryOperation)) or (
-                    isinstance(parent, cst.Subscript) and parent.value is current):
+            elif isinstance(parent, cst.BinaryOperation):
+                other = parent.right if parent.left is current else parent.left
+                values.meets(statement, rule, current, other, "operand")
+                if values.foreign_now(other):
+                    return  # the statement is reported; what it computes is neither framework's value
+                current = parent
+            elif isinstance(parent, cst.UnaryOperation) or (isinstance(parent, cst.Subscript) and parent.value is current):
                 current = parent
             elif isinstance(parent, cst.Arg):
                 call = ctx.parent(parent)
@@ -355,10 +398,25 @@ class LayerUses:
                     return
                 name = qualified_name(ctx, call.func)
                 form = ctx.ruleset.initializers.get(name) if name else None
-                if form is not None and call.args and call.args[0] is parent and current is node:
+                function = self._local_function(call.func)
+                if form is not None and call.args and call.args[0] is parent and current is node and not derived:
                     self._initializer(call, form, new, rule)
                 elif name is not None and name.split(".")[0] in self._roots:
                     self._cross(call, current, rule)
+                elif function is not None and (param := _param_for(function, call, parent)) is not None:
+                    self._derived(param.name, fact)
+                elif isinstance(call.func, cst.Attribute):
+                    values.meets(statement, rule, current, call.func, "receiver")  # `t.copy_(value)`
+                return
+            elif isinstance(parent, cst.AugAssign) and parent.value is current:
+                values.meets(statement, rule, current, parent.target, "target")
+                return
+            elif isinstance(parent, cst.Assign) and parent.value is current:
+                for target in (t.target for t in parent.targets):
+                    if isinstance(target, cst.Name):
+                        self._derived(target, fact)
+                    else:
+                        values.meets(statement, rule, current, target, "target")
                 return
             elif isinstance(parent, (cst.Comparison, cst.ComparisonTarget)):
                 if spec.none_check is not None and current is node and self._compared_with_none(node):
@@ -366,6 +424,16 @@ class LayerUses:
                 return
             else:
                 return
+
+    def _derived(self, name: cst.Name, fact: Fact) -> None:
+        """A name given a value computed from a layer's tensors: its later loads are MindSpore values too."""
+        if id(name) in self._done:
+            return
+        self._done.add(id(name))
+        for load in self.values.derived_loads(name):
+            if id(load) not in self._done:
+                self._done.add(id(load))
+                self._tensor(load, name.value, _DERIVED, fact, derived=True)
 
     def _add_after(self, small: cst.CSTNode, text: str) -> None:
         """Statements to write after `small`, unless they already follow it (a second run)."""
@@ -400,14 +468,14 @@ class LayerUses:
                                       "mindspore": "mindspore"})
         self.ctx.report_kind(call, rule, "initializer", call=code_of(call.func), form=shown)
 
-    def _cross(self, call: cst.Call, value, rule: Rule) -> None:
+    def _cross(self, call: cst.Call, value, rule: Rule, shown: str | None = None) -> None:
         """Source-framework code receives a MindSpore value: one finding per statement."""
         statement = _statement_of(self.ctx, call)
         entry = self._boundary.setdefault(id(statement), [call, rule, [], []])
         callee = code_of(call.func)
         if callee not in entry[2]:
             entry[2].append(callee)
-        shown = _short(code_of(value))
+        shown = shown or _short(code_of(value))
         if shown not in entry[3]:
             entry[3].append(shown)
 
@@ -416,12 +484,13 @@ class LayerUses:
             framework = qualified_name(self.ctx, node.func).split(".")[0]
             self.ctx.report_kind(node, rule, "boundary", callee=", ".join(callees), framework=framework,
                                  values=", ".join(values))
+        boundary = set(self._boundary)
 
+        def mixed(node, rule, **values):
+            if id(_statement_of(self.ctx, node)) not in boundary:  # one finding per statement
+                self.ctx.report_kind(node, rule, "mixed-values", **values)
 
-def _short(code: str, limit: int = 60) -> str:
-    """Code shown in a one-line message: its lines joined, cut at `limit` characters."""
-    text = " ".join(line.strip() for line in code.splitlines() if line.strip())
-    return text if len(text) <= limit else text[: limit - 3].rstrip() + "..."
+        self.values.finish(mixed)
 
 
 def _walk_calls(node):
@@ -515,9 +584,3 @@ def _param_for(function: cst.FunctionDef, call: cst.Call, arg: cst.Arg) -> cst.P
     if any(a.star or a.keyword for a in call.args[:index]):
         return None
     return params[index] if index < len(params) else None
-
-
-def _statement_of(ctx, node):
-    while node is not None and not isinstance(node, (cst.SimpleStatementLine, cst.BaseCompoundStatement)):
-        node = ctx.parent(node)
-    return node

@@ -26,7 +26,7 @@ from dataclasses import dataclass, replace
 
 import libcst as cst
 
-from bnport.classrefs import ClassFlow
+from bnport.classrefs import ClassFlow, _local_definition, returns_of
 from bnport.context import Context
 from bnport.expressions import code_of, strip_parens
 from bnport.index import ClassScope, FunctionScope, Scope
@@ -153,18 +153,71 @@ class LayerObjects:
             return None
         return self.binding(("attr", owner, node.attr.value))
 
-    def owner_class(self, node: cst.BaseExpression) -> cst.ClassDef | None:
-        """The class in this file whose instance an expression is, where that is certain."""
+    def owner_class(self, node: cst.BaseExpression, depth: int = 0) -> cst.ClassDef | None:
+        """The class in this file whose instance an expression is, where that is certain: `self`,
+        `Block(c)`, a function that returns one, a name or attribute every store gives one
+        (`model.stem` where Net's `self.stem = Stem(c)`), an element of a collection of them."""
         node = strip_parens(node)
+        if depth > 6:
+            return None
         if isinstance(node, cst.Name) and node.value == "self":
             return self.flow.enclosing_class(node)
-        if isinstance(node, cst.Call):  # `Block().bn1`
-            return self._called_class(node)
+        if isinstance(node, cst.Call):  # `Block().bn1`, `make_block(c).bn1`
+            klass = self._called_class(node)
+            if klass is None and (function := _local_definition(self.ctx, node.func, cst.FunctionDef)) is not None:
+                returns = [r.value for r in returns_of(function)]
+                klass = self._one_class(returns, depth) if returns and None not in returns else None
+            return klass
         if isinstance(node, cst.Name):
-            values = self._stored_values(self._name_key(node))
-            classes = {id(k): k for k in (self._called_class(v) for v in values or ())}
-            if values and len(classes) == 1 and None not in classes.values() and all(self._called_class(v) for v in values):
-                return next(iter(classes.values()))
+            return self._one_class(self._stored_values(self._name_key(node)), depth)
+        if isinstance(node, cst.Attribute):
+            owner = self.owner_class(node.value, depth + 1)
+            return self._one_class(self._stored_values(("attr", owner, node.attr.value)), depth) if owner else None
+        if isinstance(node, cst.Subscript):
+            return self._element_class(node.value, depth + 1)
+        return None
+
+    def _one_class(self, values, depth: int) -> cst.ClassDef | None:
+        """The class all these stored values are instances of, if one."""
+        if not values:
+            return None
+        classes = set()
+        for value in values:
+            klass = self._element_class(value.container, depth + 1) if isinstance(value, _Element) else \
+                self.owner_class(value, depth + 1)
+            if klass is None:
+                return None
+            classes.add(klass)
+        return classes.pop() if len(classes) == 1 else None
+
+    def _element_class(self, container, depth: int) -> cst.ClassDef | None:
+        """The class of every element of a collection: `nn.ModuleList([Block(c) for _ in ...])`."""
+        container = strip_parens(container)
+        if depth > 6:
+            return None
+        if isinstance(container, cst.Call) and self._container(container):
+            args = [a for a in container.args if not a.keyword and not a.star]
+            if len(args) != len(container.args) or not args:
+                return None
+            if len(args) == 1 and isinstance(strip_parens(args[0].value), (cst.List, cst.Tuple, cst.ListComp,
+                                                                              cst.GeneratorExp, cst.Name)):
+                return self._element_class(args[0].value, depth + 1)
+            return self._one_class([a.value for a in args], depth)
+        if isinstance(container, (cst.List, cst.Tuple)):
+            if any(isinstance(e, cst.StarredElement) for e in container.elements):
+                return None
+            return self._one_class([e.value for e in container.elements], depth)
+        if isinstance(container, (cst.ListComp, cst.GeneratorExp)):
+            return self.owner_class(container.elt, depth + 1)
+        if isinstance(container, cst.Name):
+            values = self._stored_values(self._name_key(container))
+            classes = {self._element_class(v, depth + 1) if not isinstance(v, _Element) else None for v in values or ()}
+            return classes.pop() if len(classes) == 1 and values else None
+        if isinstance(container, cst.Attribute):
+            owner = self.owner_class(container.value, depth + 1)
+            values = self._stored_values(("attr", owner, container.attr.value)) if owner else None
+            classes = {self._element_class(v, depth + 1) if not isinstance(v, _Element) else None for v in values or ()}
+            return classes.pop() if len(classes) == 1 and values else None
         return None
 
     def binding(self, key: tuple | None) -> Fact | None:

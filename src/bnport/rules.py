@@ -23,7 +23,7 @@ ENGINE_KINDS = (
     "initializer", "tensor-api", "mixed-guard", "state-key", "state-key-report", "unused-suppression",
     "open-marker", "default-removed", "boundary", "layer-escape", "maybe-layer", "name-lookup", "method-value", "name-test",
     "computed-name", "eval-string", "eval-import", "exported-import", "eval-compare", "project-target",
-    "update-in-expression", "maybe-none", "project-keras", "registry-call",
+    "update-in-expression", "maybe-none", "project-keras", "registry-call", "mixed-values",
 )
 SAFETIES = ("exact", "approximate", "report-only")
 TRANSFORMS = ("one_minus", "dtype")
@@ -278,6 +278,9 @@ class Rule:
     call_signature: tuple[str, ...] = ()  # the signature of applying a built layer (`bn(x, training=...)`)
     call_args: dict[str, ArgSpec] = field(default_factory=dict)
     reference_report: str | None = None  # code: the class used as a value is reported, not rewritten
+    # the layer is applied to the symbolic tensors of a model being built (Keras): what it is applied to
+    # is always the source framework's, so its inputs are not checked one by one
+    symbolic_inputs: bool = False
     type_test: tuple[str, str] | None = None  # (target template, code): the class in a type test becomes this
     reassigned: str | None = None  # code: the module assigns to the API's path; its uses are left alone
     unresolved: str | None = None  # code: `<name>.<API>` through a name bound at run time (one per file)
@@ -614,7 +617,7 @@ def _load_checkpoint_layer(check: _Checker, raw: object, where: str) -> Checkpoi
 _INHERITED_TABLES = ("args", "attributes", "members")
 _INHERITED_VALUES = ("subclass", "kind", "max_rank", "rank_message", "variants", "infer", "together",
                      "call_signature", "call_args", "reference_report", "approximate", "type_test",
-                     "reassigned", "unresolved")
+                     "reassigned", "unresolved", "symbolic_inputs")
 
 
 def _resolve_extends(check: _Checker, raw_rules: list) -> list:
@@ -649,7 +652,7 @@ def _load_rule(check: _Checker, raw: object, index: int, signatures: dict) -> Ru
          "kind", "attributes", "members", "subclass", "max_rank", "rank_message", "report_severity",
          "variants", "infer", "together", "call_signature", "call_args", "reference_report", "approximate", "type_test",
          "input_ranks", "ranks_refuse", "ranks_unknown", "ranks_target",
-         "reassigned", "unresolved"},
+         "reassigned", "unresolved", "symbolic_inputs"},
         required={"id", "title", "safety", "why", "source_signature", "apis"},
     )
     rule_id = check.string(raw["id"], f"{where}.id")
@@ -761,6 +764,7 @@ def _load_rule(check: _Checker, raw: object, index: int, signatures: dict) -> Ru
         call_signature=call_signature,
         call_args=call_args,
         reference_report=raw.get("reference_report") and check.code(raw["reference_report"], f"{where}.reference_report"),
+        symbolic_inputs=check.boolean(raw.get("symbolic_inputs", False), f"{where}.symbolic_inputs"),
         type_test=_load_type_test(check, raw.get("type_test"), f"{where}.type_test"),
         reassigned=raw.get("reassigned") and check.code(raw["reassigned"], f"{where}.reassigned"),
         unresolved=raw.get("unresolved") and check.code(raw["unresolved"], f"{where}.unresolved"),

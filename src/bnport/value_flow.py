@@ -1,0 +1,130 @@
+"""Where a MindSpore value read from a converted layer meets code that is still the source framework's.
+
+``LayerUses`` follows each parameter or buffer read from a converted layer (``bn.moving_mean``)
+through arithmetic, tensor methods and names it is assigned to; at each step it tells this module
+what the value meets: the other operand of an operator, the argument of a method called on it, the
+target it is stored into, the receiver of a method it is passed to. Whether that other side is
+MindSpore can only be told once every converted value of the file is known, so the meetings are
+collected and judged in ``finish``: one finding per statement where a MindSpore value meets a value
+that is certainly the source framework's (made by a source-framework call, a source tensor
+attribute such as ``.weight`` or ``.data`` of an object that is not a converted layer, or the
+receiver of an in-place tensor method such as ``copy_``).
+"""
+
+from __future__ import annotations
+
+import libcst as cst
+
+from bnport.expressions import code_of, short_code as _short, strip_parens
+from bnport.resolve import qualified_name
+
+
+class ValueFlow:
+    def __init__(self, ctx, roots: set[str], tensor_names: set[str]):
+        self.ctx, self.roots, self.tensor_names = ctx, roots, tensor_names
+        self._known: set[int] = set()  # ids of expressions that are MindSpore values
+        self._meetings: list[tuple] = []  # (statement, rule, value, other, how)
+
+    def known(self, node: cst.CSTNode) -> None:
+        self._known.add(id(node))
+
+    def meets(self, statement, rule, value, other, how: str) -> None:
+        """`value` (MindSpore) meets `other`: how = "operand" | "argument" | "target" | "receiver"."""
+        self._meetings.append((statement, rule, value, other, how))
+
+    def derived_loads(self, target: cst.Name) -> list[cst.CSTNode]:
+        """The loads of a name assigned a MindSpore value: those after the assignment, up to the next one."""
+        ctx = self.ctx
+        scope = ctx.scopes.get(target)
+        assignments = list(scope[target.value]) if scope is not None else []
+        if not any(a.node is target for a in assignments):
+            return []
+        start = ctx.position(target)
+        # the next assignment's statement still reads the old value on its right (`w = c.weight * w`)
+        later = [statement_of(ctx, a.node) for a in assignments if ctx.position(a.node) > start]
+        end = min(later, key=ctx.position) if later else None
+        loads = {id(r.node): r.node for a in assignments for r in a.references}
+        return [node for node in loads.values() if ctx.position(node) > start and (
+            end is None or ctx.position(node) < ctx.position(end) or statement_of(ctx, node) is end)]
+
+    def foreign_now(self, other) -> bool:
+        """Whether `other` is a source-framework value, by what is known so far."""
+        return self._is_foreign(other, set())
+
+    # -- judged once every MindSpore value of the file is known --
+    def finish(self, report) -> None:
+        merged: dict[int, list] = {}
+        for statement, rule, value, other, how in self._meetings:
+            shown = self._foreign(other, how)
+            if shown is None:
+                continue
+            entry = merged.setdefault(id(statement), [value, rule, [], []])
+            for items, text in ((entry[2], _short(code_of(value))), (entry[3], shown)):
+                if text not in items:
+                    items.append(text)
+        for node, rule, values, others in merged.values():
+            framework = rule.apis[0].sources[0].split(".")[0]
+            report(node, rule, values=", ".join(values), others=", ".join(others), framework=framework)
+
+    def _foreign(self, other, how: str) -> str | None:
+        """The code shown for `other` when it is certainly a source-framework value, else None."""
+        other = strip_parens(other)
+        if how == "receiver":
+            # `t.copy_(value)`, `t.mul_(d).add_(value)`: in-place methods are the source tensor API
+            method = other.attr.value
+            if id(other.value) in self._known:
+                return None
+            if method.endswith("_") and not method.startswith("_") or self._is_foreign(other.value, set()):
+                return _short(code_of(other))
+            return None
+        return _short(code_of(other)) if self._is_foreign(other, set()) else None
+
+    def _is_foreign(self, node, seen: set) -> bool:
+        node = strip_parens(node)
+        if id(node) in self._known or id(node) in seen or len(seen) > 20:
+            return False
+        seen.add(id(node))
+        if isinstance(node, cst.Call):
+            name = qualified_name(self.ctx, node.func)
+            if name is not None and name.split(".")[0] in self.roots:
+                return True
+            return isinstance(node.func, cst.Attribute) and self._is_foreign(node.func.value, seen)
+        if isinstance(node, cst.Attribute):
+            if node.attr.value in self.tensor_names:
+                return id(node.value) not in self._known and not isinstance(node.value, cst.Call) or \
+                    self._is_foreign(node.value, seen)
+            return False
+        if isinstance(node, cst.Subscript):
+            return self._is_foreign(node.value, seen)
+        if isinstance(node, cst.BinaryOperation):
+            return self._is_foreign(node.left, seen) or self._is_foreign(node.right, seen)
+        if isinstance(node, cst.UnaryOperation):
+            return self._is_foreign(node.expression, seen)
+        if isinstance(node, (cst.List, cst.Tuple)):
+            return any(self._is_foreign(e.value, seen) for e in node.elements)
+        if isinstance(node, (cst.ListComp, cst.GeneratorExp)):
+            return self._is_foreign(node.elt, seen)
+        if isinstance(node, cst.Name):
+            return any(self._is_foreign(value, seen) for value in self._assigned_values(node))
+        return False
+
+    def _assigned_values(self, name: cst.Name) -> list:
+        """The values plain assignments in its scope give a name (`x = torch.zeros(c)`)."""
+        ctx = self.ctx
+        scope = ctx.scopes.get(name)
+        if scope is None:
+            return []
+        values = []
+        for assignment in scope[name.value]:
+            target = assignment.node
+            statement = ctx.parent(ctx.parent(target))
+            if isinstance(statement, cst.Assign) and any(t.target is target for t in statement.targets):
+                values.append(statement.value)
+        return values
+
+
+def statement_of(ctx, node):
+    """The statement (a simple statement line or a compound statement) that holds `node`."""
+    while node is not None and not isinstance(node, (cst.SimpleStatementLine, cst.BaseCompoundStatement)):
+        node = ctx.parent(node)
+    return node

@@ -1,0 +1,140 @@
+"""Where a converted layer's tensors go: what they meet, and the owners a layer is reached through.
+The numbers (and the loud failures) of the real-world forms are in tests/frameworks/cases."""
+
+import textwrap
+
+from conftest import convert_text
+
+
+HEAD = "import torch\nimport torch.nn as nn\n"
+
+
+def findings(body, head=HEAD):
+    _, result = convert_text(head + textwrap.dedent(body))
+    return [(f.line, f.code) for f in result.findings if f.severity != "info"]
+
+
+def converted(body, head=HEAD):
+    output, _ = convert_text(head + textwrap.dedent(body))
+    return output
+
+
+def test_arithmetic_between_converted_values_and_numbers_is_quiet():
+    assert findings("""\
+        def fuse(bn: nn.BatchNorm2d, other: nn.BatchNorm2d, eps=1e-5):
+            std = (bn.running_var + bn.eps) ** 0.5
+            scale = bn.weight / std * 2.0 + eps
+            both = scale * other.weight - other.running_mean
+            return both
+    """) == []
+
+
+def test_a_name_computed_from_a_layer_carries_the_value_to_torch_code():
+    assert findings("""\
+        def fuse(conv: nn.Conv2d, bn: nn.BatchNorm2d):
+            w = bn.weight / (bn.running_var + bn.eps).sqrt()
+            w = conv.weight * w[:, None, None, None]
+            b = bn.bias - bn.running_mean * bn.weight
+            fused = nn.Conv2d(3, 3, 1)
+            fused.bias.data.copy_(b)
+    """) == [(5, "BNP037"), (8, "BNP037")]
+
+
+def test_a_value_stops_being_followed_where_it_meets_torch():
+    # `w = conv.weight * w` is reported once; what it computes is neither framework's: not followed on
+    assert findings("""\
+        def fuse(conv: nn.Conv2d, bn: nn.BatchNorm2d):
+            w = conv.weight * bn.weight
+            return w.size(0)
+    """) == [(4, "BNP037")]
+
+
+def test_a_name_rebound_to_something_else_is_not_followed_past_the_rebinding():
+    assert findings("""\
+        def f(bn: nn.BatchNorm2d):
+            w = bn.weight * 2
+            w = torch.ones(3)
+            return w.detach()
+    """) == []
+
+
+def test_stores_into_torch_tensors_and_in_place_torch_methods_are_reported():
+    assert findings("""\
+        def freeze(bn: nn.BatchNorm2d, frozen, ema):
+            frozen.mean.data = bn.running_mean.data
+            ema.mul_(0.9).add_(bn.running_var, alpha=0.1)
+            acc = torch.zeros(3)
+            acc += bn.running_mean
+    """) == [(4, "BNP037"), (5, "BNP037"), (7, "BNP037")]
+
+
+def test_a_converted_parameter_filled_from_torch_is_reported():
+    assert findings("""\
+        def load(bn: nn.BatchNorm2d, w):
+            bn.running_mean.copy_(torch.from_numpy(w))
+            setattr(bn, "weight", nn.Parameter(torch.ones(3)))
+    """) == [(4, "BNP037"), (5, "BNP021")]
+
+
+def test_a_layer_applied_to_a_torch_result_is_reported_and_a_keras_layer_is_not():
+    assert findings("""\
+        def f(xs, bn: nn.BatchNorm2d):
+            x = torch.cat(xs, 1)
+            return bn(x)
+    """) == [(5, "BNP037")]
+    assert findings("""\
+        from tensorflow.keras import layers
+        def f(x, skip):
+            y = layers.Conv2D(8, 1)(x)
+            z = layers.add([skip, y])
+            return layers.BatchNormalization()(z)
+    """, head="") == [(5, "KBN125")]  # the rank is unknown; what the layer is applied to is Keras' anyway
+
+
+OWNERS = HEAD + """\
+class Bottleneck(nn.Module):
+    def __init__(self, c):
+        super().__init__()
+        self.bn = nn.BatchNorm2d(c)
+class Basic(nn.Module):
+    def __init__(self, c):
+        super().__init__()
+        self.bn = nn.BatchNorm2d(c)
+class Other(nn.Module):
+    def __init__(self, c):
+        super().__init__()
+        self.bn = nn.GroupNorm(1, c)
+"""
+
+
+def test_an_owner_reached_through_a_tuple_test_a_factory_a_chain_and_a_collection():
+    output = converted(head=OWNERS, body="""\
+def make_block(c):
+    return Bottleneck(c)
+class Net(nn.Module):
+    def __init__(self, c):
+        super().__init__()
+        self.stem = Basic(c)
+        self.blocks = nn.ModuleList([Bottleneck(c) for _ in range(2)])
+        for blk in self.blocks:
+            blk.bn.weight.requires_grad = False
+def init(m, c):
+    if isinstance(m, (Bottleneck, Basic)):
+        m.bn.weight.requires_grad = False
+    make_block(c).bn.bias.requires_grad = False
+    Net(c).stem.bn.running_mean.requires_grad = False
+""")
+    assert "blk.bn.gamma.requires_grad" in output
+    assert "m.bn.gamma.requires_grad" in output
+    assert "make_block(c).bn.beta.requires_grad" in output
+    assert "Net(c).stem.bn.moving_mean.requires_grad" in output
+
+
+def test_a_tuple_test_with_a_class_whose_attribute_is_not_a_layer_is_uncertain():
+    source = """\
+def init(m):
+    if isinstance(m, (Bottleneck, Other)):
+        m.bn.weight.requires_grad = False
+"""
+    assert "m.bn.weight.requires_grad" in converted(source, head=OWNERS)
+    assert (17, "BNP023") in findings(source, head=OWNERS)
