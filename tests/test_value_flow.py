@@ -138,3 +138,92 @@ def init(m):
 """
     assert "m.bn.weight.requires_grad" in converted(source, head=OWNERS)
     assert (17, "BNP023") in findings(source, head=OWNERS)
+
+
+def test_layers_stored_by_name_and_read_back_by_name_or_attribute():
+    source = """\
+        class Heads(nn.Module):
+            def __init__(self, c, n=2):
+                super().__init__()
+                for i in range(n):
+                    setattr(self, f"bn{i}", nn.BatchNorm2d(c))
+                self.add_module("norm", nn.BatchNorm2d(c))
+                for i in range(n):
+                    getattr(self, f"bn{i}").weight.requires_grad = False
+                self.bn0.bias.requires_grad = False
+                self.norm.running_mean.requires_grad = False
+    """
+    output = converted(source)
+    assert 'getattr(self, f"bn{i}").gamma.requires_grad' in output
+    assert "self.bn0.beta.requires_grad" in output
+    assert "self.norm.moving_mean.requires_grad" in output
+    assert findings(source) == [(8, "BNP021")]  # torch's add_module takes torch modules only
+
+
+def test_add_module_of_a_converted_layer_is_reported_where_it_is_called():
+    assert findings("""\
+        class Proj(nn.Sequential):
+            def __init__(self, c):
+                super().__init__()
+                self.add_module("norm", nn.BatchNorm2d(c))
+                self.norm.weight.requires_grad = False
+    """) == [(6, "BNP021")]
+
+
+def test_layers_appended_to_a_list_are_its_elements():
+    output = converted("""\
+        class SA(nn.Module):
+            def __init__(self, widths):
+                super().__init__()
+                self.bns = []
+                for w in widths:
+                    self.bns.append(nn.BatchNorm2d(w))
+            def freeze(self):
+                for bn in self.bns:
+                    bn.weight.requires_grad = False
+    """)
+    assert "bn.gamma.requires_grad" in output
+
+
+def test_a_list_that_also_gets_other_layers_makes_its_elements_uncertain():
+    source = """\
+        class SA(nn.Module):
+            def __init__(self, widths):
+                super().__init__()
+                self.norms = []
+                for w in widths:
+                    self.norms.append(nn.BatchNorm2d(w))
+                self.norms.append(nn.GroupNorm(1, 4))
+            def freeze(self):
+                for m in self.norms:
+                    m.weight.requires_grad = False
+    """
+    assert "m.weight.requires_grad" in converted(source)
+    assert (12, "BNP023") in findings(source)
+
+
+def test_a_property_returning_a_layer_is_the_layer():
+    output = converted("""\
+        class Block(nn.Module):
+            def __init__(self, c):
+                super().__init__()
+                self._norm1 = nn.BatchNorm2d(c)
+            @property
+            def norm1(self):
+                return self._norm1
+            def freeze(self):
+                self.norm1.weight.requires_grad = False
+    """)
+    assert "self.norm1.gamma.requires_grad" in output
+
+
+def test_a_function_of_the_file_that_returns_a_layer_gives_it_to_its_callers():
+    output = converted("""\
+        def make_norm(c):
+            return nn.BatchNorm2d(c)
+        def build(c):
+            norm = make_norm(c)
+            norm.weight.requires_grad = False
+            return norm
+    """)
+    assert "norm.gamma.requires_grad" in output

@@ -18,11 +18,11 @@ from dataclasses import dataclass, field
 
 import libcst as cst
 
-from bnport.classrefs import ClassFlow
+from bnport.classrefs import ClassFlow, returns_of
 from bnport.context import Context
 from bnport.expressions import code_of, literal_key, short_code as _short, strip_parens
 from bnport.guards import Guards
-from bnport.layers import _BY_NAME, _LOOKS, Fact, Layer, LayerObjects, combine
+from bnport.layers import _BY_NAME, _LOOKS, GROWS, Fact, Layer, LayerObjects, combine
 from bnport.resolve import qualified_name
 from bnport.rules import AttrSpec, Rule
 from bnport.value_flow import ValueFlow, statement_of as _statement_of
@@ -72,7 +72,7 @@ class LayerUses:
         fact = self.objects.binding(key)
         if fact is None:
             return
-        if key[0] == "attr" and fact.certain:
+        if key[0] == "attr" and fact.certain and "{" not in key[2]:
             self.edits.layer_names.add(key[2])
         for load in list(self.objects.loads(key)):
             self.follow(load, fact)
@@ -152,6 +152,8 @@ class LayerUses:
             self.follow(ctx.parent(parent), self._as_collection(fact))
         elif isinstance(parent, (cst.ListComp, cst.SetComp, cst.GeneratorExp)) and parent.elt is node:
             self.follow(parent, self._as_collection(fact))
+        elif isinstance(parent, cst.Return) and self._returned(parent):
+            return
         elif isinstance(parent, (cst.Return, cst.Yield)):
             self._escape(node, fact)
         elif isinstance(parent, (cst.IfExp, cst.BooleanOperation)) and getattr(parent, "test", None) is not node:
@@ -218,6 +220,19 @@ class LayerUses:
             return
         if isinstance(func, cst.Name) and func.value in _LOOKS:
             return
+        store = next((a for a in self.objects.named() if a.call is call and a.store and a.value is node), None)
+        if store is not None:  # `setattr(self, f"bn{i}", layer)`, `self.add_module("bn", layer)`
+            owner = self.objects.owner_class(store.subject)
+            if isinstance(func, cst.Attribute):  # torch's add_module takes torch modules only
+                self._cross(call, node, fact.layer.rule)
+            if owner is not None:
+                self.follow_binding(("attr", owner, store.key))
+            else:
+                self._escape(node, fact)
+            return
+        if isinstance(func, cst.Attribute) and func.attr.value in GROWS and arg is call.args[-1]:
+            self._added(call, node, fact)  # `self.bns.append(bn)`
+            return
         if isinstance(func, cst.Name) and func.value in _BY_NAME:
             self._by_name(call, fact)
             return
@@ -232,6 +247,52 @@ class LayerUses:
                 self.follow_binding(("param", param))
                 return
         self._escape(node, fact)
+
+    def _added(self, call: cst.Call, node, fact: Fact) -> None:
+        """A layer added to a container: the container's binding now holds it (followed). A source
+        framework's container (torch's ModuleList) takes only its own modules: reported."""
+        receiver = strip_parens(call.func.value)
+        key = None
+        if isinstance(receiver, cst.Name):
+            key = self.objects._name_key(receiver)
+        elif isinstance(receiver, cst.Attribute) and (owner := self.objects.owner_class(receiver.value)) is not None:
+            key = ("attr", owner, receiver.attr.value)
+        values = self.objects._assigned_values(key) if key is not None else None
+        for value in values or ():
+            made = strip_parens(value) if isinstance(value, cst.BaseExpression) else None
+            name = qualified_name(self.ctx, made.func) if isinstance(made, cst.Call) else None
+            if name is not None and name.split(".")[0] in self._roots:
+                self._cross(call, node, fact.layer.rule)
+                break
+        if values is None:
+            self._escape(node, fact)
+        else:
+            self.follow_binding(key)
+
+    def _returned(self, statement: cst.Return) -> bool:
+        """A layer returned by a `@property` (its reads are the layer) or by a function of this file
+        that is only ever called here (its calls are the layer): followed there. Else an escape."""
+        ctx = self.ctx
+        function = ctx.parent(statement)
+        while function is not None and not isinstance(function, (cst.FunctionDef, cst.Lambda, cst.ClassDef)):
+            function = ctx.parent(function)
+        if not isinstance(function, cst.FunctionDef):
+            return False
+        klass = ctx.parent(ctx.parent(function))
+        if isinstance(klass, cst.ClassDef) and any(
+                isinstance(d.decorator, cst.Name) and d.decorator.value == "property" for d in function.decorators):
+            self.follow_binding(("attr", klass, function.name.value))
+            return True
+        calls = self.objects._calls_of(function) if not isinstance(klass, cst.ClassDef) else None
+        if not calls:
+            return False
+        returns = returns_of(function)
+        fact = combine([self.objects.value(r.value) if r.value is not None else None for r in returns])
+        if fact is None:
+            return False
+        for call in calls:
+            self.follow(call, fact)
+        return True
 
     def _local_function(self, func) -> cst.FunctionDef | None:
         if not isinstance(func, cst.Name):
@@ -481,7 +542,8 @@ class LayerUses:
 
     def finish(self) -> None:
         for node, rule, callees, values in self._boundary.values():
-            framework = qualified_name(self.ctx, node.func).split(".")[0]
+            name = qualified_name(self.ctx, node.func)  # a method of a source object has none
+            framework = (name or rule.apis[0].sources[0]).split(".")[0]
             self.ctx.report_kind(node, rule, "boundary", callee=", ".join(callees), framework=framework,
                                  values=", ".join(values))
         boundary = set(self._boundary)

@@ -30,6 +30,7 @@ from bnport.classrefs import ClassFlow, _local_definition, returns_of
 from bnport.context import Context
 from bnport.expressions import code_of, strip_parens
 from bnport.index import ClassScope, FunctionScope, Scope
+from bnport.named_attributes import HOLE, NamedAccess, key_matches, named_accesses
 from bnport.resolve import qualified_name
 from bnport.rules import Api, Rule
 
@@ -95,7 +96,9 @@ class LayerObjects:
         self._stack: set[tuple] = set()
         self._classes: dict[str, list[cst.ClassDef]] | None = None
         self._attributes: dict[str, list[cst.Attribute]] | None = None
-        self._setattrs: dict[str, list[cst.Call]] | None = None
+        self._named: list[NamedAccess] | None = None
+        self._adding: set[tuple] = set()  # bindings whose added elements are being looked for
+        self._returning: set[cst.FunctionDef] = set()  # functions whose returned values are being read
         self.comprehension_facts: dict[int, Fact] = {}  # id of a filtering comprehension -> its elements' fact
 
     # -- what an expression holds --
@@ -115,6 +118,21 @@ class LayerObjects:
             if isinstance(node.func, cst.Attribute) and node.func.attr.value == "values" and not node.args:
                 held = self.value(node.func.value)  # `layers.values()` of a dict of layers
                 return held if held is not None and held.collection else None
+            function = _local_definition(ctx, node.func, cst.FunctionDef)
+            if function is not None and function not in self._returning:  # `make_norm(c)` of this file
+                returns = [r.value for r in returns_of(function)]
+                self._returning.add(function)
+                try:
+                    held = combine([self.value(v) for v in returns]) if returns and None not in returns else None
+                finally:
+                    self._returning.discard(function)
+                if held is not None:
+                    return held
+            read = next((a for a in self.named() if a.call is node and not a.store), None)
+            if read is not None:  # `getattr(self, f"bn{i}")`
+                owner = self.owner_class(read.subject)
+                held = self.binding(("attr", owner, read.key)) if owner is not None else None
+                return held.uncertain() if held is not None and read.default else held
             if isinstance(node.func, cst.Attribute):  # `bn.eval()`: a method that gives the layer back
                 held = self.value(node.func.value)
                 spec = held.layer.rule.attributes.get(node.func.attr.value) if held is not None and not held.collection else None
@@ -183,6 +201,8 @@ class LayerObjects:
             return None
         classes = set()
         for value in values:
+            if isinstance(value, _Holding):
+                return None  # a container, not an instance
             klass = self._element_class(value.container, depth + 1) if isinstance(value, _Element) else \
                 self.owner_class(value, depth + 1)
             if klass is None:
@@ -192,6 +212,8 @@ class LayerObjects:
 
     def _element_class(self, container, depth: int) -> cst.ClassDef | None:
         """The class of every element of a collection: `nn.ModuleList([Block(c) for _ in ...])`."""
+        if isinstance(container, _Holding):
+            return self.owner_class(container.element, depth + 1)
         container = strip_parens(container)
         if depth > 6:
             return None
@@ -245,6 +267,9 @@ class LayerObjects:
         return combine([self._stored_fact(value) for value in values])
 
     def _stored_fact(self, value) -> Fact | None:
+        if isinstance(value, _Holding):
+            held = self.value(value.element)
+            return replace(held, collection=True) if held is not None and not held.collection else None
         if isinstance(value, _Element):
             held = self.value(value.container)
             return held.element() if held is not None and held.collection else None
@@ -268,6 +293,42 @@ class LayerObjects:
         return ("name", owner, node.value)
 
     def _stored_values(self, key: tuple) -> list | None:
+        values = self._assigned_values(key)
+        return self._with_added(key, values) if values is not None else None
+
+    def _with_added(self, key: tuple, values: list) -> list:
+        """`layers.append(bn)`, `.insert(i, bn)`, `.extend(bns)` on a binding's reads add elements to
+        what it holds; an empty container it starts as (`nn.ModuleList()`, `[]`) then holds nothing."""
+        if key in self._adding or key[0] not in ("name", "attr"):
+            return values
+        self._adding.add(key)
+        added = []
+        try:
+            for load in self.loads(key):
+                method = self.ctx.parent(load)
+                call = self.ctx.parent(method) if isinstance(method, cst.Attribute) and method.value is load else None
+                if not (isinstance(call, cst.Call) and call.func is method and method.attr.value in GROWS):
+                    continue
+                args = [a.value for a in call.args if not a.keyword and not a.star]
+                if len(args) != len(call.args) or len(args) != GROWS[method.attr.value] + 1:
+                    added.append(_OPAQUE)
+                elif method.attr.value == "extend":
+                    added.append(args[-1])
+                else:
+                    added.append(_Holding(args[-1]))
+        finally:
+            self._adding.discard(key)
+        if not added:
+            return values
+        return [v for v in values if not self._empty_container(v)] + added
+
+    def _empty_container(self, value) -> bool:
+        value = strip_parens(value) if not isinstance(value, _Element) else None
+        if isinstance(value, (cst.List, cst.Tuple, cst.Dict)):
+            return not value.elements
+        return isinstance(value, cst.Call) and not value.args and self._container(value)
+
+    def _assigned_values(self, key: tuple) -> list | None:
         """The expressions stored into a binding (an _Element for a loop variable); None if any store
         cannot be read (augmented, with-as, except-as, a parameter, an import, a def)."""
         if key is None:
@@ -286,8 +347,8 @@ class LayerObjects:
             klass, name = key[1], key[2]
             values = []
             related = self.related_classes(klass)
-            stores = {id(n): n for owner in related for n in self.flow.self_attributes(owner).get(name, [])
-                      if self.flow.is_store(n)}
+            stores = {id(n): n for owner in related for attr, nodes in self.flow.self_attributes(owner).items()
+                      if key_matches(attr, name) for n in nodes if self.flow.is_store(n)}
             # `block.bn = nn.GroupNorm(...)` from outside the class replaces the attribute too
             stores.update({id(n): n for n in self.attributes_named(name)
                            if self.flow.is_store(n) and self.owner_class(n.value) in related})
@@ -297,7 +358,9 @@ class LayerObjects:
                     return None
                 if value is not _NOTHING:
                     values.append(value)
-            values += self._set_by_name(name, related)
+            values += [a.value for a in self.named() if a.store and key_matches(a.key, name)
+                       and self.owner_class(a.subject) in related]
+            values += self._property_values(name, related)
             for owner in related:
                 for statement in owner.body.body:  # class-level `name = ...`
                     for small in getattr(statement, "body", ()) if isinstance(statement, cst.SimpleStatementLine) else ():
@@ -307,23 +370,22 @@ class LayerObjects:
             return values
         return None
 
-    def _set_by_name(self, name: str, related: list[cst.ClassDef]) -> list:
-        """The values `setattr(<instance>, "<name>", value)` stores on an instance of these classes."""
-        if self._setattrs is None:
-            self._setattrs = {}
-            for string in self.ctx.index.strings:
-                arg = self.ctx.parent(string)
-                call = self.ctx.parent(arg)
-                if (isinstance(arg, cst.Arg) and isinstance(call, cst.Call) and isinstance(call.func, cst.Name)
-                        and call.func.value == "setattr" and len(call.args) == 3 and call.args[1] is arg):
-                    try:
-                        text = string.evaluated_value
-                    except (ValueError, SyntaxError):
-                        continue
-                    if isinstance(text, str):
-                        self._setattrs.setdefault(text, []).append(call)
-        return [call.args[2].value for call in self._setattrs.get(name, [])
-                if not call.args[0].star and self.owner_class(call.args[0].value) in related]
+    def named(self) -> list[NamedAccess]:
+        """Every `setattr` / `getattr` / `add_module` with a literal or f-string name in the module."""
+        if self._named is None:
+            self._named = named_accesses(self.ctx, self.ctx.ruleset.named_stores, self._builtin)
+        return self._named
+
+    def _property_values(self, name: str, related: list[cst.ClassDef]) -> list:
+        """What a `@property` named `name` returns (mmpretrain's `def norm1(self): return self._norm1`)."""
+        values = []
+        for owner in related:
+            for statement in owner.body.body:
+                if (isinstance(statement, cst.FunctionDef) and statement.name.value == name and any(
+                        isinstance(d.decorator, cst.Name) and d.decorator.value == "property" for d in statement.decorators)):
+                    returns = [r.value for r in returns_of(statement)]
+                    values += returns if returns and None not in returns else [_OPAQUE]
+        return values
 
     def _store_value(self, target: cst.CSTNode):
         """The value a store writes: an expression, an _Element (a loop variable), or _UNKNOWN."""
@@ -439,7 +501,7 @@ class LayerObjects:
         value = strip_parens(value) if value is not None else None
         if isinstance(value, cst.Name):
             values = self._stored_values(self._name_key(value))
-            return bool(values) and all(not isinstance(v, _Element) and self._other_object(v) for v in values)
+            return bool(values) and all(not isinstance(v, (_Element, _Holding)) and self._other_object(v) for v in values)
         if not isinstance(value, cst.Call) or value in self.constructed or value in self.maybe_constructed:
             return False
         klass = self._class_named(value.func)
@@ -487,7 +549,7 @@ class LayerObjects:
         return [k for ks in self._classes.values() for k in ks]
 
     def _called_class(self, value) -> cst.ClassDef | None:
-        value = strip_parens(value) if value is not None and not isinstance(value, _Element) else None
+        value = strip_parens(value) if value is not None and not isinstance(value, (_Element, _Holding)) else None
         return self._class_named(value.func) if isinstance(value, cst.Call) else None
 
     def _instance_layer(self, call: cst.Call) -> Layer | None:
@@ -523,6 +585,13 @@ class LayerObjects:
                     self._attributes.setdefault(node.attr.value, []).append(node)
         return self._attributes.get(name, [])
 
+    def attributes_matching(self, key: str) -> list[cst.Attribute]:
+        """The attribute nodes a name or an f-string pattern (`bn{}`) may read."""
+        if HOLE not in key:
+            return self.attributes_named(key)
+        self.attributes_named(key)
+        return [n for name, nodes in self._attributes.items() if key_matches(key, name) for n in nodes]
+
     def loads(self, key: tuple) -> Iterator[cst.CSTNode]:
         """The expressions that read a binding."""
         if key[0] in ("name", "param"):
@@ -540,12 +609,15 @@ class LayerObjects:
         elif key[0] == "attr":
             klass, name = key[1], key[2]
             related = self.related_classes(klass)
-            for node in self.attributes_named(name):
+            for node in self.attributes_matching(name):
                 if self.flow.is_store(node):
                     continue
                 owner = self.owner_class(node.value)
                 if owner is not None and owner in related:
                     yield node
+            for read in self.named():
+                if not read.store and key_matches(read.key, name) and self.owner_class(read.subject) in related:
+                    yield read.call
 
 
 class _Element:
@@ -557,5 +629,18 @@ class _Element:
         self.container = container
 
 
+class _Holding:
+    """A container's value that holds `element` (added with append / insert)."""
+
+    __slots__ = ("element",)
+
+    def __init__(self, element):
+        self.element = element
+
+
+# methods that add to a container: how many arguments come before the element(s)
+GROWS = {"append": 0, "insert": 1, "extend": 0}
+
 _UNKNOWN = object()
+_OPAQUE = cst.Ellipsis()  # a value nothing is known of (a property that returns nothing readable)
 _NOTHING = object()  # a store that writes no value (a bare annotation)

@@ -315,6 +315,8 @@ class RuleSet:
     codes: dict[str, Code] = field(default_factory=dict)  # every finding code, by id
     common: dict[str, str] = field(default_factory=dict)  # engine kind -> its framework-neutral code
     tensor_same: frozenset[str] = frozenset()  # source tensor methods/attributes that do the same on the target
+    # methods whose call `obj.<method>("name", value)` stores value as obj's attribute (torch's add_module)
+    named_stores: frozenset[str] = frozenset()
     config_keys: frozenset[str] = frozenset({"type"})  # dict(type=<class>, ...): a registry config's class key
     # keys a registry's builder takes out of a config before building (mmcv's build_norm_layer pops
     # requires_grad): kept as they are, not layer arguments
@@ -407,6 +409,7 @@ def load_rules(directory: Path | None = None) -> RuleSet:
     initializers: dict[str, Initializer] = {}
     codes: dict[str, Code] = {}
     tensor_same: set[str] = set()
+    named_stores: set[str] = set()
     common: dict[str, str] = {}  # engine kind -> code, from files that hold codes only (common.toml)
     checkpoint_layers: list[CheckpointLayer] = []
     for path in files:
@@ -419,6 +422,7 @@ def load_rules(directory: Path | None = None) -> RuleSet:
         star_exports.update(loaded.star_exports)
         initializers.update(loaded.initializers)
         tensor_same |= loaded.tensor_same
+        named_stores |= loaded.named_stores
         for code in loaded.codes.values():
             if code.id in codes:
                 raise RuleError(f"{code.file}: codes.{code.id}: already defined in {codes[code.id].file}")
@@ -443,6 +447,7 @@ def load_rules(directory: Path | None = None) -> RuleSet:
     result = _ruleset(tuple(rules), dtypes, directory, frozenset(partials), initializers, codes, common,
                       tuple(checkpoint_layers), star_exports)
     object.__setattr__(result, "tensor_same", frozenset(tensor_same))
+    object.__setattr__(result, "named_stores", frozenset(named_stores))
     return result
 
 
@@ -483,6 +488,7 @@ def load_selected(directory: Path | None, select: tuple[str, ...] = (), ignore: 
                       ruleset.codes, ruleset.common, ruleset.checkpoint_layers, ruleset.star_exports)
     object.__setattr__(result, "selection", (select, ignore))
     object.__setattr__(result, "tensor_same", ruleset.tensor_same)
+    object.__setattr__(result, "named_stores", ruleset.named_stores)
     return result
 
 
@@ -514,6 +520,7 @@ class _FileRules:
     tensor_same: frozenset[str] = frozenset()
     checkpoint_layers: list[CheckpointLayer] = field(default_factory=list)
     star_exports: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    named_stores: frozenset[str] = frozenset()
 
 
 def _load_file(path: Path) -> _FileRules:
@@ -524,7 +531,8 @@ def _load_file(path: Path) -> _FileRules:
         raise RuleError(f"{name}: (file): {exc}") from None
     check = _Checker(name)
     check.keys(data, "(top level)", {"signatures", "dtypes", "rule", "partials", "initializers", "prefixes", "value_sets",
-                                     "codes", "target", "checkpoint_layers", "star_imports"})
+                                     "codes", "target", "checkpoint_layers", "star_imports",
+                                     "named_stores"})
     codes = {key: _load_code(check, key, value) for key, value in check.table(data.get("codes", {}), "codes").items()}
     kinds = {code.kind: code.id for code in codes.values() if code.kind is not None}
     check.prefixes = {
@@ -565,6 +573,7 @@ def _load_file(path: Path) -> _FileRules:
             key: tuple(check.str_list(value, f"star_imports.{key}"))
             for key, value in check.table(data.get("star_imports", {}), "star_imports").items()
         },
+        frozenset(check.str_list(data.get("named_stores", []), "named_stores")),
     )
 
 
