@@ -227,3 +227,32 @@ def test_a_function_of_the_file_that_returns_a_layer_gives_it_to_its_callers():
             return norm
     """)
     assert "norm.gamma.requires_grad" in output
+
+
+def test_copies_filters_and_dict_comprehensions_of_layers_are_layers():
+    output = converted("""\
+        import copy
+        def tune(bn: nn.BatchNorm2d, named, modules):
+            teacher = copy.deepcopy(bn)
+            teacher.weight.requires_grad = False
+            bns = {name: m for name, m in named if isinstance(m, nn.BatchNorm2d)}
+            for name, b in bns.items():
+                b.bias.requires_grad = False
+            for f in list(filter(lambda m: isinstance(m, nn.BatchNorm2d), modules)):
+                f.running_mean.requires_grad = False
+    """)
+    assert "teacher.gamma.requires_grad" in output
+    assert "b.beta.requires_grad" in output
+    assert "f.moving_mean.requires_grad" in output
+
+
+def test_a_parameter_that_may_be_replaced_by_a_layer_is_uncertain():
+    source = """\
+        def build(c, norm=None):
+            if norm is None:
+                norm = nn.BatchNorm2d(c)
+            norm.weight.requires_grad = False
+            return norm
+    """
+    assert "norm.weight.requires_grad" in converted(source)
+    assert findings(source) == [(6, "BNP023")]

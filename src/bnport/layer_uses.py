@@ -28,6 +28,7 @@ from bnport.rules import AttrSpec, Rule
 from bnport.value_flow import ValueFlow, statement_of as _statement_of
 
 _DERIVED = AttrSpec(name="", tensor=True)  # a value computed from a layer's tensors
+_SAME_ELEMENTS = frozenset({"list", "tuple", "sorted", "reversed", "set", "iter"})  # builtins that keep the elements
 
 
 @dataclass
@@ -83,6 +84,8 @@ class LayerUses:
         for each in guard.all():
             for load in self.guards.loads(each):
                 self.follow(load, each.fact)
+        for call in self.objects.filters:
+            self.follow(call, self.objects.value(call))
 
     def follow_owners(self) -> None:
         """`isinstance(m, Bottleneck)` where Bottleneck's `self.bn3` is a layer: `m.bn3` is one there.
@@ -150,7 +153,8 @@ class LayerUses:
             self.follow(container, self._as_collection(fact))
         elif isinstance(parent, cst.DictElement) and parent.value is node:
             self.follow(ctx.parent(parent), self._as_collection(fact))
-        elif isinstance(parent, (cst.ListComp, cst.SetComp, cst.GeneratorExp)) and parent.elt is node:
+        elif (isinstance(parent, (cst.ListComp, cst.SetComp, cst.GeneratorExp)) and parent.elt is node) or (
+                isinstance(parent, cst.DictComp) and parent.value is node):
             self.follow(parent, self._as_collection(fact))
         elif isinstance(parent, cst.Return) and self._returned(parent):
             return
@@ -219,6 +223,13 @@ class LayerUses:
                 self.follow_binding(self.objects._name_key(name))
             return
         if isinstance(func, cst.Name) and func.value in _LOOKS:
+            return
+        if (isinstance(func, cst.Name) and func.value in _SAME_ELEMENTS and len(call.args) == 1 and fact.collection
+                and self.objects._builtin(func)):
+            self.follow(call, fact)  # `list(filter(...))`, `sorted(bns)`: the same layers
+            return
+        if self.objects.is_copy(call):
+            self.follow(call, fact)  # `teacher = copy.deepcopy(bn)`: the copy is a layer too
             return
         store = next((a for a in self.objects.named() if a.call is call and a.store and a.value is node), None)
         if store is not None:  # `setattr(self, f"bn{i}", layer)`, `self.add_module("bn", layer)`

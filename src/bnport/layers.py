@@ -100,6 +100,7 @@ class LayerObjects:
         self._adding: set[tuple] = set()  # bindings whose added elements are being looked for
         self._returning: set[cst.FunctionDef] = set()  # functions whose returned values are being read
         self.comprehension_facts: dict[int, Fact] = {}  # id of a filtering comprehension -> its elements' fact
+        self.filters: list[cst.Call] = []  # `filter(lambda m: isinstance(m, BN), ms)` calls: collections of layers
 
     # -- what an expression holds --
     def value(self, node: cst.BaseExpression) -> Fact | None:
@@ -109,6 +110,10 @@ class LayerObjects:
             layer = self.constructed.get(node) or self._instance_layer(node)
             if layer is not None:
                 return Fact(layer, True, ctx.position(node)[0], id(node))
+            if id(node) in self.comprehension_facts:  # `filter(lambda m: isinstance(m, BN), ms)`
+                return replace(self.comprehension_facts[id(node)], collection=True)
+            if self.is_copy(node):  # `copy.deepcopy(bn)` is a layer like bn
+                return self.value(node.args[0].value)
             if node in self.maybe_constructed:
                 return Fact(self.maybe_constructed[node], False, ctx.position(node)[0], id(node))
             if self._container(node):
@@ -159,8 +164,8 @@ class LayerObjects:
             elements = [e.value for e in node.elements if not isinstance(e, cst.StarredElement)]
             held = combine([self.value(e) for e in elements]) if elements else None
             return replace(held, collection=True) if held is not None and len(elements) == len(node.elements) else None
-        if isinstance(node, (cst.ListComp, cst.GeneratorExp, cst.SetComp)):
-            held = self._guarded_element(node) or self.value(node.elt)
+        if isinstance(node, (cst.ListComp, cst.GeneratorExp, cst.SetComp, cst.DictComp)):
+            held = self._guarded_element(node) or self.value(node.value if isinstance(node, cst.DictComp) else node.elt)
             return replace(held, collection=True) if held is not None and not held.collection else None
         return None
 
@@ -390,6 +395,8 @@ class LayerObjects:
     def _store_value(self, target: cst.CSTNode):
         """The value a store writes: an expression, an _Element (a loop variable), or _UNKNOWN."""
         ctx = self.ctx
+        if isinstance(target, cst.Param):
+            return _OPAQUE  # what a caller passes: unknown, but the name's other stores still count
         parent = ctx.parent(target)
         if isinstance(parent, cst.AssignTarget):
             statement = ctx.parent(parent)
@@ -571,6 +578,11 @@ class LayerObjects:
             return True
         name = qualified_name(self.ctx, call.func) or ""
         return name.rsplit(".", 1)[-1] in ("ModuleList", "ModuleDict", "Sequential", "SequentialCell", "CellList", "CellDict")
+
+    def is_copy(self, call: cst.Call) -> bool:
+        """`copy.deepcopy(x)` / `copy.copy(x)`: an object like x."""
+        return (len(call.args) == 1 and not call.args[0].star and call.args[0].keyword is None
+                and qualified_name(self.ctx, call.func) in ("copy.deepcopy", "copy.copy"))
 
     def _guarded_element(self, comprehension) -> Fact | None:
         """`[m for m in ms if isinstance(m, BN)]`: the elements the comprehension's tests let through."""
