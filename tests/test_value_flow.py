@@ -256,3 +256,107 @@ def test_a_parameter_that_may_be_replaced_by_a_layer_is_uncertain():
     """
     assert "norm.weight.requires_grad" in converted(source)
     assert findings(source) == [(6, "BNP023")]
+
+
+def test_what_a_value_meets_is_judged_by_what_the_other_side_is():
+    # a float hyper-parameter, a Python list, a MindSpore layer's weight, a Python number: not torch
+    assert findings("""\
+        import mindspore
+        class Penalty:
+            def __init__(self, weight=1e-4):
+                self.weight = weight
+                self.data = []
+                self.proj = mindspore.nn.Dense(4, 4)
+            def __call__(self, bn: nn.BatchNorm2d, conv: nn.Conv2d):
+                self.data.append(bn.running_mean.clone())
+                thr = bn.weight.abs().max().item()
+                limit = torch.full((3,), thr)
+                return self.weight * bn.weight.abs().sum() / conv.weight.numel(), limit
+            def fused(self, bn: nn.BatchNorm1d):
+                return self.proj.weight * bn.weight.reshape(-1, 1)
+    """) == []
+
+
+def test_a_name_holds_what_was_last_assigned_before_the_read():
+    assert findings("""\
+        class Head(nn.Module):
+            def __init__(self, c):
+                super().__init__()
+                self.bn1 = nn.BatchNorm2d(c)
+                self.bn2 = nn.BatchNorm2d(c)
+            def forward(self, x):
+                x = self.bn1(x)
+                x = self.bn2(x)
+                x = torch.relu(x)
+                return x
+        def fold(conv: nn.Conv2d, norm):
+            scale = torch.ones(3)
+            if isinstance(norm, nn.BatchNorm2d):
+                scale = norm.weight / (norm.running_var + norm.eps).sqrt()
+                conv.weight.data.mul_(scale)
+            else:
+                conv.weight.data.mul_(scale)
+    """) == [(17, "BNP037")]  # not the bn2 line (x is bn1's output), not the else branch
+
+
+def test_values_are_followed_into_functions_containers_and_callers():
+    assert findings("""\
+        def rsqrt_of(var, eps, /):
+            return torch.rsqrt(var + eps)
+        def fuse_bn_tensor(bn: nn.BatchNorm2d):
+            std = (bn.running_var + bn.eps).sqrt()
+            if std is None:
+                std = torch.ones(3)
+            std += 1e-5
+            return bn.weight / std
+        def use(bn: nn.BatchNorm2d, conv: nn.Conv2d, x):
+            rsqrt_of(bn.running_var, bn.eps)
+            stats = torch.stack([bn.running_mean, bn.running_var])
+            w: object = bn.weight
+            y = (v := bn.bias) if x else bn.bias
+            return conv.weight * fuse_bn_tensor(bn), torch.sqrt(w), torch.sqrt(y), torch.sqrt(v)
+    """) == [(4, "BNP021"), (13, "BNP021"), (16, "BNP021")]
+
+
+def test_methods_of_computed_tensors_are_reported_only_where_mindspore_lacks_them():
+    assert findings("""\
+        def f(bn: nn.BatchNorm2d):
+            inv = (bn.running_var + bn.eps).rsqrt()
+            mask = bn.weight.abs().gt(0.1)
+            return inv.detach(), mask
+    """) == [(6, "BNP038")]
+
+
+def test_an_owner_class_whose_attribute_is_stored_another_way_makes_the_attribute_uncertain():
+    source = """\
+        class Bottleneck(nn.Module):
+            def __init__(self, c):
+                super().__init__()
+                self.bn3 = nn.BatchNorm2d(c)
+        class GNBottleneck(nn.Module):
+            def __init__(self, c):
+                super().__init__()
+                self.add_module("bn3", nn.GroupNorm(1, c))
+        def init(m):
+            if isinstance(m, (Bottleneck, GNBottleneck)):
+                m.bn3.weight.requires_grad = False
+    """
+    assert "m.bn3.weight.requires_grad" in converted(source)
+    assert findings(source) == [(13, "BNP023")]
+
+
+def test_a_collection_changed_after_it_is_built_has_no_known_element_class():
+    output = converted("""\
+        class Block(nn.Module):
+            def __init__(self, c):
+                super().__init__()
+                self.bn = nn.BatchNorm2d(c)
+        class Stage(nn.Module):
+            def __init__(self, c, other):
+                super().__init__()
+                self.blocks = nn.ModuleList([Block(c) for _ in range(2)])
+                self.blocks[-1] = other
+                for blk in self.blocks:
+                    blk.bn.weight.requires_grad = False
+    """)
+    assert "blk.bn.weight.requires_grad" in output

@@ -153,6 +153,11 @@ class _Analyser:
         plan = plan_call(self.ctx, call, rule, api, **options)
         if plan is not None:
             self.result.plans[call] = plan
+            if rule.kind == "function":
+                # its state operands (statistics, weight, bias) are the caller's: torch buffers stay torch
+                statement = statement_of(call, self.ctx.index.parents)
+                for arg in call.args[1:]:
+                    self.uses.values.meets(statement, rule, call, arg.value, "state")
             if layer and rule.kind == "class":
                 self.constructed[call] = Layer(rule, plan.api)
                 applied = self.ctx.parent(call)

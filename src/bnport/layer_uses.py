@@ -56,8 +56,10 @@ class LayerUses:
         self._boundary: dict[int, list] = {}  # id(statement) -> [node, rule, callees, values]
         roots = {source.split(".")[0] for source in ctx.ruleset.by_source}
         self._roots = roots  # a call under these is source-framework code
+        # source tensor attributes (`.weight`, `.running_mean`), not those MindSpore's cells have too (Keras' gamma)
         tensors = {name for rule in ctx.ruleset.rules for name, spec in rule.attributes.items() if spec.tensor}
-        self.values = ValueFlow(ctx, roots, tensors | {"data", "grad"})  # what a layer's tensors meet
+        targets = {spec.to for rule in ctx.ruleset.rules for spec in rule.attributes.values() if spec.to}
+        self.values = ValueFlow(ctx, objects, roots, (tensors - targets) | {"data", "grad"})  # what tensors meet
 
     # -- driving --
     def follow(self, node: cst.CSTNode, fact: Fact) -> None:
@@ -125,8 +127,8 @@ class LayerUses:
                 facts.append(None)  # a class of another module: its attribute is not known
             elif name in owners.get(klass, ()):
                 facts.append(self.objects.binding(("attr", klass, name)))
-            elif any(name in self.flow.self_attributes(k) for k in self.objects.related_classes(klass)):
-                facts.append(None)  # this class has the attribute, and it is not a layer
+            elif self.objects._stored_values(("attr", klass, name)):
+                facts.append(None)  # this class has the attribute (however stored), and it is not a layer
         return combine(facts)
 
     # -- a layer (or a collection of layers) used --
@@ -436,10 +438,12 @@ class LayerUses:
     # -- a parameter's value --
     def _tensor(self, node: cst.CSTNode, new: str, spec: AttrSpec, fact: Fact, derived: bool = False) -> None:
         """Follow a MindSpore tensor read from a layer (or a name computed from one, `derived`) through
-        methods, operators and assignments; report what MindSpore does not do, and record what it meets."""
+        methods, operators, containers and assignments; report what MindSpore does not do, and record
+        what it meets."""
         ctx, rule, values = self.ctx, fact.layer.rule, self.values
-        same = ctx.ruleset.tensor_same
+        same, plain = ctx.ruleset.tensor_same, ctx.ruleset.tensor_plain
         current = node
+        parameter = not derived  # still the Parameter itself (or its .data), not a value computed from it
         while True:
             values.known(current)
             parent = ctx.parent(current)
@@ -448,21 +452,42 @@ class LayerUses:
                 call = ctx.parent(parent)
                 called = isinstance(call, cst.Call) and call.func is parent
                 if parent.attr.value not in same:
-                    ctx.report_kind(call if called else parent, rule, "tensor-api",
-                                    use=code_of(call if called else parent), parameter=new)
-                    return
-                if not (called or parent.attr.value == "data"):
-                    return  # .shape, .dtype, .requires_grad: the same
+                    use = call if called else parent
+                    if parameter:  # a Parameter's API
+                        ctx.report_kind(use, rule, "tensor-api", use=code_of(use), parameter=new)
+                        return
+                    if parent.attr.value in ctx.ruleset.tensor_absent:  # a computed tensor's
+                        ctx.report_kind(use, rule, "tensor-missing", use=_short(code_of(use)),
+                                        method=parent.attr.value)
+                        return
+                    if not called:
+                        return  # an attribute of a computed tensor
+                    current = call  # `.rsqrt()`: MindSpore's Tensor has it; the result is one too
+                    continue
+                if parent.attr.value in plain or not (called or parent.attr.value == "data"):
+                    return  # `.item()`, `.shape`: a Python value from here on
                 for arg in call.args if called else ():
                     values.meets(statement, rule, current, arg.value, "argument")  # `copy_(torch.ones(c))`
+                parameter = parameter and not called
                 current = call if called else parent
             elif isinstance(parent, cst.BinaryOperation):
                 other = parent.right if parent.left is current else parent.left
                 values.meets(statement, rule, current, other, "operand")
                 if values.foreign_now(other):
                     return  # the statement is reported; what it computes is neither framework's value
-                current = parent
-            elif isinstance(parent, cst.UnaryOperation) or (isinstance(parent, cst.Subscript) and parent.value is current):
+                current, parameter = parent, False
+            elif isinstance(parent, cst.UnaryOperation) or (isinstance(parent, cst.Subscript) and parent.value is current) \
+                    or (isinstance(parent, cst.IfExp) and parent.test is not current):
+                current, parameter = parent, parameter and isinstance(parent, cst.IfExp)
+            elif isinstance(parent, cst.Element) and isinstance(ctx.parent(parent), (cst.List, cst.Tuple)):
+                container = ctx.parent(parent)
+                holder = ctx.parent(container)
+                if isinstance(holder, cst.Assign) and holder.value is container:
+                    return  # `gamma, beta = bn.weight, bn.bias`: element by element, not followed
+                current = container  # `torch.stack([bn.running_mean, ...])`: the list reaches the call
+            elif isinstance(parent, cst.NamedExpr) and parent.value is current:
+                if isinstance(parent.target, cst.Name):
+                    self._derived(parent.target, fact)
                 current = parent
             elif isinstance(parent, cst.Arg):
                 call = ctx.parent(parent)
@@ -483,12 +508,16 @@ class LayerUses:
             elif isinstance(parent, cst.AugAssign) and parent.value is current:
                 values.meets(statement, rule, current, parent.target, "target")
                 return
-            elif isinstance(parent, cst.Assign) and parent.value is current:
-                for target in (t.target for t in parent.targets):
+            elif isinstance(parent, (cst.Assign, cst.AnnAssign)) and parent.value is current:
+                targets = [t.target for t in parent.targets] if isinstance(parent, cst.Assign) else [parent.target]
+                for target in targets:
                     if isinstance(target, cst.Name):
                         self._derived(target, fact)
-                    else:
+                    elif not isinstance(target, (cst.Tuple, cst.List)):
                         values.meets(statement, rule, current, target, "target")
+                return
+            elif isinstance(parent, cst.Return) and parent.value is current:
+                self._returned_value(parent, fact)
                 return
             elif isinstance(parent, (cst.Comparison, cst.ComparisonTarget)):
                 if spec.none_check is not None and current is node and self._compared_with_none(node):
@@ -496,6 +525,18 @@ class LayerUses:
                 return
             else:
                 return
+
+    def _returned_value(self, statement: cst.Return, fact: Fact) -> None:
+        """A tensor returned by a function of this file called only here: its calls give it to the
+        callers (RepVGG's `_fuse_bn_tensor` returns `kernel * t, beta - ...`)."""
+        function = self.ctx.parent(statement)
+        while function is not None and not isinstance(function, (cst.FunctionDef, cst.Lambda, cst.ClassDef)):
+            function = self.ctx.parent(function)
+        calls = self.objects._calls_of(function) if isinstance(function, cst.FunctionDef) else None
+        for call in calls or ():
+            if id(call) not in self._done:
+                self._done.add(id(call))
+                self._tensor(call, code_of(call.func), _DERIVED, fact, derived=True)
 
     def _derived(self, name: cst.Name, fact: Fact) -> None:
         """A name given a value computed from a layer's tensors: its later loads are MindSpore values too."""
@@ -648,9 +689,10 @@ def _target_attributes(target) -> list[cst.Attribute]:
 
 
 def _param_for(function: cst.FunctionDef, call: cst.Call, arg: cst.Arg) -> cst.Param | None:
-    params = list(function.params.params)
+    params = [*function.params.posonly_params, *function.params.params]
     if arg.keyword is not None:
-        return next((p for p in (*params, *function.params.kwonly_params) if p.name.value == arg.keyword.value), None)
+        return next((p for p in (*function.params.params, *function.params.kwonly_params)
+                     if p.name.value == arg.keyword.value), None)
     if arg.star:
         return None
     index = [a for a in call.args].index(arg)

@@ -236,16 +236,32 @@ class LayerObjects:
             return self._one_class([e.value for e in container.elements], depth)
         if isinstance(container, (cst.ListComp, cst.GeneratorExp)):
             return self.owner_class(container.elt, depth + 1)
+        key = None
         if isinstance(container, cst.Name):
-            values = self._stored_values(self._name_key(container))
-            classes = {self._element_class(v, depth + 1) if not isinstance(v, _Element) else None for v in values or ()}
-            return classes.pop() if len(classes) == 1 and values else None
-        if isinstance(container, cst.Attribute):
+            key = self._name_key(container)
+        elif isinstance(container, cst.Attribute):
             owner = self.owner_class(container.value, depth + 1)
-            values = self._stored_values(("attr", owner, container.attr.value)) if owner else None
-            classes = {self._element_class(v, depth + 1) if not isinstance(v, _Element) else None for v in values or ()}
-            return classes.pop() if len(classes) == 1 and values else None
-        return None
+            key = ("attr", owner, container.attr.value) if owner else None
+        values = self._stored_values(key) if key is not None and self._sealed(key) else None
+        classes = {self._element_class(v, depth + 1) if not isinstance(v, _Element) else None for v in values or ()}
+        return classes.pop() if len(classes) == 1 and values else None
+
+    def _sealed(self, key: tuple) -> bool:
+        """Whether every read of a container is one whose effect is seen: iterated, indexed, its
+        length taken, or grown with append/insert/extend/add_module (not aliased or passed on)."""
+        for load in self.loads(key):
+            parent = self.ctx.parent(load)
+            if isinstance(parent, (cst.For, cst.CompFor)) and parent.iter is load:
+                continue
+            if isinstance(parent, cst.Subscript) and parent.value is load:
+                continue
+            if isinstance(parent, cst.Attribute) and parent.value is load:
+                continue  # a method: growing ones are read by _with_added; others do not replace elements
+            if isinstance(parent, cst.Arg) and isinstance(call := self.ctx.parent(parent), cst.Call) and isinstance(
+                    call.func, cst.Name) and call.func.value in ("len", "enumerate", "zip", "reversed", "iter"):
+                continue
+            return False
+        return True
 
     def binding(self, key: tuple | None) -> Fact | None:
         """A name's or attribute's fact: what all its stores hold."""
@@ -311,7 +327,15 @@ class LayerObjects:
         try:
             for load in self.loads(key):
                 method = self.ctx.parent(load)
+                if isinstance(method, cst.Subscript) and method.value is load and self.flow.is_store(method):
+                    stored = self._store_value(method)  # `self.blocks[-1] = GNBlock(c)`
+                    added.append(_Holding(stored) if isinstance(stored, cst.BaseExpression) else _OPAQUE)
+                    continue
                 call = self.ctx.parent(method) if isinstance(method, cst.Attribute) and method.value is load else None
+                if (isinstance(call, cst.Call) and call.func is method and method.attr.value in self.ctx.ruleset.named_stores
+                        and len(call.args) == 2):
+                    added.append(_Holding(call.args[1].value))  # `seq.add_module("gn", GNBlock(c))`
+                    continue
                 if not (isinstance(call, cst.Call) and call.func is method and method.attr.value in GROWS):
                     continue
                 args = [a.value for a in call.args if not a.keyword and not a.star]

@@ -23,7 +23,7 @@ ENGINE_KINDS = (
     "initializer", "tensor-api", "mixed-guard", "state-key", "state-key-report", "unused-suppression",
     "open-marker", "default-removed", "boundary", "layer-escape", "maybe-layer", "name-lookup", "method-value", "name-test",
     "computed-name", "eval-string", "eval-import", "exported-import", "eval-compare", "project-target",
-    "update-in-expression", "maybe-none", "project-keras", "registry-call", "mixed-values",
+    "update-in-expression", "maybe-none", "project-keras", "registry-call", "mixed-values", "tensor-missing",
 )
 SAFETIES = ("exact", "approximate", "report-only")
 TRANSFORMS = ("one_minus", "dtype")
@@ -315,6 +315,8 @@ class RuleSet:
     codes: dict[str, Code] = field(default_factory=dict)  # every finding code, by id
     common: dict[str, str] = field(default_factory=dict)  # engine kind -> its framework-neutral code
     tensor_same: frozenset[str] = frozenset()  # source tensor methods/attributes that do the same on the target
+    tensor_plain: frozenset[str] = frozenset()  # tensor methods whose result is a Python or numpy value
+    tensor_absent: frozenset[str] = frozenset()  # source tensor methods the target's Tensor does not have
     # methods whose call `obj.<method>("name", value)` stores value as obj's attribute (torch's add_module)
     named_stores: frozenset[str] = frozenset()
     config_keys: frozenset[str] = frozenset({"type"})  # dict(type=<class>, ...): a registry config's class key
@@ -410,6 +412,8 @@ def load_rules(directory: Path | None = None) -> RuleSet:
     codes: dict[str, Code] = {}
     tensor_same: set[str] = set()
     named_stores: set[str] = set()
+    tensor_plain: set[str] = set()
+    tensor_absent: set[str] = set()
     common: dict[str, str] = {}  # engine kind -> code, from files that hold codes only (common.toml)
     checkpoint_layers: list[CheckpointLayer] = []
     for path in files:
@@ -423,6 +427,8 @@ def load_rules(directory: Path | None = None) -> RuleSet:
         initializers.update(loaded.initializers)
         tensor_same |= loaded.tensor_same
         named_stores |= loaded.named_stores
+        tensor_plain |= loaded.tensor_plain
+        tensor_absent |= loaded.tensor_absent
         for code in loaded.codes.values():
             if code.id in codes:
                 raise RuleError(f"{code.file}: codes.{code.id}: already defined in {codes[code.id].file}")
@@ -448,6 +454,8 @@ def load_rules(directory: Path | None = None) -> RuleSet:
                       tuple(checkpoint_layers), star_exports)
     object.__setattr__(result, "tensor_same", frozenset(tensor_same))
     object.__setattr__(result, "named_stores", frozenset(named_stores))
+    object.__setattr__(result, "tensor_plain", frozenset(tensor_plain))
+    object.__setattr__(result, "tensor_absent", frozenset(tensor_absent))
     return result
 
 
@@ -489,6 +497,8 @@ def load_selected(directory: Path | None, select: tuple[str, ...] = (), ignore: 
     object.__setattr__(result, "selection", (select, ignore))
     object.__setattr__(result, "tensor_same", ruleset.tensor_same)
     object.__setattr__(result, "named_stores", ruleset.named_stores)
+    object.__setattr__(result, "tensor_plain", ruleset.tensor_plain)
+    object.__setattr__(result, "tensor_absent", ruleset.tensor_absent)
     return result
 
 
@@ -521,6 +531,8 @@ class _FileRules:
     checkpoint_layers: list[CheckpointLayer] = field(default_factory=list)
     star_exports: dict[str, tuple[str, ...]] = field(default_factory=dict)
     named_stores: frozenset[str] = frozenset()
+    tensor_plain: frozenset[str] = frozenset()
+    tensor_absent: frozenset[str] = frozenset()
 
 
 def _load_file(path: Path) -> _FileRules:
@@ -553,7 +565,7 @@ def _load_file(path: Path) -> _FileRules:
     }
     raw_rules = data.get("rule", [])
     target = check.table(data.get("target", {}), "target")
-    check.keys(target, "target", {"module", "tensor_same"})
+    check.keys(target, "target", {"module", "tensor_same", "tensor_plain", "tensor_absent"})
     if not isinstance(raw_rules, list) or not (raw_rules or codes or target or data.get("checkpoint_layers")):
         raise RuleError(f"{name}: rule: expected at least one [[rule]] table (or, in a file of codes only, [codes])")
     raw_rules = _resolve_extends(check, raw_rules)
@@ -574,6 +586,8 @@ def _load_file(path: Path) -> _FileRules:
             for key, value in check.table(data.get("star_imports", {}), "star_imports").items()
         },
         frozenset(check.str_list(data.get("named_stores", []), "named_stores")),
+        frozenset(check.str_list(target.get("tensor_plain", []), "target.tensor_plain")),
+        frozenset(check.str_list(target.get("tensor_absent", []), "target.tensor_absent")),
     )
 
 

@@ -20,8 +20,8 @@ from bnport.resolve import qualified_name
 
 
 class ValueFlow:
-    def __init__(self, ctx, roots: set[str], tensor_names: set[str]):
-        self.ctx, self.roots, self.tensor_names = ctx, roots, tensor_names
+    def __init__(self, ctx, objects, roots: set[str], tensor_names: set[str]):
+        self.ctx, self.objects, self.roots, self.tensor_names = ctx, objects, roots, tensor_names
         self._known: set[int] = set()  # ids of expressions that are MindSpore values
         self._meetings: list[tuple] = []  # (statement, rule, value, other, how)
 
@@ -29,23 +29,33 @@ class ValueFlow:
         self._known.add(id(node))
 
     def meets(self, statement, rule, value, other, how: str) -> None:
-        """`value` (MindSpore) meets `other`: how = "operand" | "argument" | "target" | "receiver"."""
+        """`value` (MindSpore) meets `other`: how = "operand" | "argument" | "target" | "receiver" | "state"."""
         self._meetings.append((statement, rule, value, other, how))
 
     def derived_loads(self, target: cst.Name) -> list[cst.CSTNode]:
-        """The loads of a name assigned a MindSpore value: those after the assignment, up to the next one."""
+        """The loads of a name given a MindSpore value (assigned, or a parameter passed one): those
+        after it, up to a plain assignment in the same block (a conditional one may not run; `+=`
+        keeps the value MindSpore); not those in a branch that excludes the assignment's."""
         ctx = self.ctx
         scope = ctx.scopes.get(target)
         assignments = list(scope[target.value]) if scope is not None else []
-        if not any(a.node is target for a in assignments):
+        own = [a for a in assignments if a.node is target or (isinstance(a.node, cst.Param) and a.node.name is target)]
+        if not own:
             return []
         start = ctx.position(target)
+        statement = statement_of(ctx, target)
+        block = ctx.parent(statement)
+        ends = []
+        for a in assignments:
+            later = statement_of(ctx, a.node)
+            if ctx.position(a.node) > start and ctx.parent(later) is block and _plain_store(ctx, a.node):
+                ends.append(later)
         # the next assignment's statement still reads the old value on its right (`w = c.weight * w`)
-        later = [statement_of(ctx, a.node) for a in assignments if ctx.position(a.node) > start]
-        end = min(later, key=ctx.position) if later else None
+        end = min(ends, key=ctx.position) if ends else None
         loads = {id(r.node): r.node for a in assignments for r in a.references}
         return [node for node in loads.values() if ctx.position(node) > start and (
-            end is None or ctx.position(node) < ctx.position(end) or statement_of(ctx, node) is end)]
+            end is None or ctx.position(node) < ctx.position(end) or statement_of(ctx, node) is end)
+                and not _exclusive(ctx, statement, node)]
 
     def foreign_now(self, other) -> bool:
         """Whether `other` is a source-framework value, by what is known so far."""
@@ -77,9 +87,10 @@ class ValueFlow:
             if method.endswith("_") and not method.startswith("_") or self._is_foreign(other.value, set()):
                 return _short(code_of(other))
             return None
-        return _short(code_of(other)) if self._is_foreign(other, set()) else None
+        # a functional call's state operands: only what is known to be made by the source framework
+        return _short(code_of(other)) if self._is_foreign(other, set(), strict=how == "state") else None
 
-    def _is_foreign(self, node, seen: set) -> bool:
+    def _is_foreign(self, node, seen: set, strict: bool = False) -> bool:
         node = strip_parens(node)
         if id(node) in self._known or id(node) in seen or len(seen) > 20:
             return False
@@ -88,12 +99,18 @@ class ValueFlow:
             name = qualified_name(self.ctx, node.func)
             if name is not None and name.split(".")[0] in self.roots:
                 return True
+            if isinstance(node.func, cst.Attribute) and node.func.attr.value in self.ctx.ruleset.tensor_plain:
+                return False  # `.item()`, `.numel()`: a Python value
             return isinstance(node.func, cst.Attribute) and self._is_foreign(node.func.value, seen)
         if isinstance(node, cst.Attribute):
-            if node.attr.value in self.tensor_names:
-                return id(node.value) not in self._known and not isinstance(node.value, cst.Call) or \
-                    self._is_foreign(node.value, seen)
-            return False
+            stores = self._attribute_stores(node)
+            if stores:  # what the attribute is assigned says what it holds (`self.weight = 1e-4`)
+                return any(self._is_foreign(v, seen) for v in stores if isinstance(v, cst.BaseExpression))
+            if node.attr.value not in self.tensor_names:
+                return False
+            made = self._maker(node.value, seen)
+            # `c.weight` of an object not known to be anything else: a source tensor
+            return made == "source" if strict else made != "other"
         if isinstance(node, cst.Subscript):
             return self._is_foreign(node.value, seen)
         if isinstance(node, cst.BinaryOperation):
@@ -108,19 +125,70 @@ class ValueFlow:
             return any(self._is_foreign(value, seen) for value in self._assigned_values(node))
         return False
 
+    def _maker(self, holder, seen: set) -> str | None:
+        """Who made an object: "source" (a source-framework call), "other" (a call of anything else
+        that names what it calls, `mindspore.nn.Dense(c, c)`), or None (not known)."""
+        holder = strip_parens(holder)
+        if id(holder) in self._known:
+            return "other"
+        if isinstance(holder, cst.Call):
+            values = [holder]
+        elif isinstance(holder, cst.Name):
+            values = self._assigned_values(holder)
+        elif isinstance(holder, cst.Attribute):
+            values = self._attribute_stores(holder) or []
+        else:
+            return None
+        names = [qualified_name(self.ctx, v.func) if isinstance(v, cst.Call) else None for v in values]
+        if any(n is not None and n.split(".")[0] in self.roots for n in names):
+            return "source"
+        return "other" if names and all(n is not None for n in names) else None
+
+    def _attribute_stores(self, node: cst.Attribute) -> list | None:
+        """The values stored into `<object>.<name>` where the object's class is one of this file."""
+        owner = self.objects.owner_class(node.value)
+        if owner is None:
+            return None
+        return self.objects._stored_values(("attr", owner, node.attr.value))
+
     def _assigned_values(self, name: cst.Name) -> list:
-        """The values plain assignments in its scope give a name (`x = torch.zeros(c)`)."""
+        """The values plain assignments before it in its scope give a name (`x = torch.zeros(c)`)."""
         ctx = self.ctx
         scope = ctx.scopes.get(name)
         if scope is None:
             return []
-        values = []
+        values, at = [], ctx.position(name)
         for assignment in scope[name.value]:
             target = assignment.node
             statement = ctx.parent(ctx.parent(target))
-            if isinstance(statement, cst.Assign) and any(t.target is target for t in statement.targets):
+            if (isinstance(statement, cst.Assign) and any(t.target is target for t in statement.targets)
+                    and ctx.position(target) < at):
                 values.append(statement.value)
         return values
+
+
+def _plain_store(ctx, target) -> bool:
+    """`name = value` (not `+=`, not a loop variable, not a parameter)."""
+    parent = ctx.parent(target)
+    return isinstance(parent, cst.AssignTarget) or (isinstance(parent, cst.AnnAssign) and parent.value is not None)
+
+
+def _exclusive(ctx, statement, node) -> bool:
+    """Whether `node` sits in a branch of an `if` that excludes the branch holding `statement`."""
+    branches = {}
+    current, child = ctx.parent(statement), statement
+    while current is not None:
+        if isinstance(current, (cst.If, cst.Else)):
+            branches[id(current)] = child
+        child, current = current, ctx.parent(current)
+    current, child = ctx.parent(node), node
+    while current is not None:
+        if isinstance(current, cst.If) and id(current) in branches:
+            mine, theirs = branches[id(current)], child
+            if mine is not theirs and (mine is current.orelse or theirs is current.orelse):
+                return True
+        child, current = current, ctx.parent(current)
+    return False
 
 
 def statement_of(ctx, node):
