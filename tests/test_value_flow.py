@@ -360,3 +360,35 @@ def test_a_collection_changed_after_it_is_built_has_no_known_element_class():
                     blk.bn.weight.requires_grad = False
     """)
     assert "blk.bn.weight.requires_grad" in output
+
+
+def test_configs_made_from_a_converted_config_are_converted_or_reported():
+    source = """\
+        import copy
+        norm_cfg = dict(type=nn.BatchNorm2d, eps=1e-3, momentum=0.1)
+        head_cfg = dict(norm_cfg, momentum=0.3)
+        def build(cfg, momentum):
+            cfg_ = copy.deepcopy(cfg)
+            cfg_["momentum"] = momentum
+            cfg_.setdefault("eps", 1e-5)
+            cfg_.update(requires_grad=True)
+            return {**cfg_, "momentum": momentum}
+        build(norm_cfg, 0.2)
+    """
+    output = converted(source)
+    assert "head_cfg = dict(norm_cfg, momentum=0.7)" in output
+    assert [f for f in findings(source) if f[1] == "BNP039"] == [(8, "BNP039"), (9, "BNP039"), (11, "BNP039")]
+
+
+def test_classes_registered_by_item_or_held_by_a_dataclass_field_are_reported_where_called():
+    source = """\
+        from dataclasses import dataclass
+        NORMS = {}
+        NORMS["BN"] = nn.BatchNorm2d
+        @dataclass
+        class Cfg:
+            norm_layer: type = nn.BatchNorm2d
+        def build(name, cfg: Cfg, c):
+            return NORMS[name](c, momentum=0.3), cfg.norm_layer(c, momentum=0.3)
+    """
+    assert findings(source) == [(10, "BNP004"), (10, "BNP004")]

@@ -24,6 +24,7 @@ from bnport.expressions import code_of
 from bnport.features import Shapes
 from bnport.index import ImportAssignment, Index
 from bnport.injected import assumed, imported_by_call, reassignments, report_unresolved
+from bnport.config_flow import ConfigFlow
 from bnport.layer_uses import LayerEdits, LayerUses
 from bnport.layers import Fact, Layer, LayerObjects
 from bnport.model import Finding
@@ -363,6 +364,7 @@ class _Analyser:
                     self.result.converted.add(statement)
 
     def class_reference(self, node: cst.BaseExpression, rule: Rule, api: Api):
+        ctx = self.ctx
         start, offset, through_partial = node, 0, False
         partial = self.partial_around(node)
         if partial is not None:
@@ -374,6 +376,11 @@ class _Analyser:
         if config is not None and self.plan(config, rule, api, layer=False, keep_func=True,
                                             keep=self._config_keep(config, node)) is None:
             return
+        if config is not None:  # the configs made from it, and the keys added to it
+            derived = ConfigFlow(ctx, lambda call, skip: self.plan(call, rule, api, layer=False, keep_func=True,
+                                                                   skip=skip, defaults=False),
+                                 rule, api, ctx.position(config)[0])
+            derived.follow(config)
         self.result.replacements[node] = (rule, api.target)
         self.objects.layer_classes[id(node)] = Layer(rule, api)
         klass = self.base_of(node)

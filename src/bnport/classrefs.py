@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 import libcst as cst
 
 from bnport.context import Context
+from bnport.expressions import strip_parens
 from bnport.index import ClassScope, ModuleScope
 from bnport.rules import Rule
 
@@ -44,6 +45,7 @@ class ClassFlow:
     def __init__(self, ctx: Context):
         self.ctx = ctx
         self._by_class: dict[cst.ClassDef, dict[str, list[cst.Attribute]]] | None = None
+        self._attributes: dict[str, list[cst.Attribute]] | None = None
 
     def follow(self, start: cst.BaseExpression, rule: Rule, offset: int = 0) -> Flow:
         flow = Flow()
@@ -144,17 +146,47 @@ class ClassFlow:
         values = [e.value for e in container.elements if isinstance(e, cst.DictElement)]
         rules = {id(ctx.ruleset.by_source.get(ctx.name_of(v) or "", (None,))[0]) for v in values}
         sole = len(values) == len(container.elements) and len(rules) == 1 and None not in [
-            ctx.ruleset.by_source.get(ctx.name_of(v) or "") for v in values]
-        for access in assignments[0].references:
+            ctx.ruleset.by_source.get(ctx.name_of(v) or "") for v in values] and not any(
+            isinstance(ctx.parent(a.node), cst.Subscript) and self.is_store(ctx.parent(a.node))
+            for a in assignments[0].references)
+        self._registry_loads(assignments[0], rule, sole, offset, flow, seen)
+        return True
+
+    def _registry_loads(self, assignment, rule, sole: bool, offset: int, flow: Flow, seen: set) -> None:
+        """`REG[key](...)` and `REG.get(key)(...)`: the class the key picks; `REG[key] = X`: another entry."""
+        ctx = self.ctx
+        for access in assignment.references:
             load = access.node
             picked = ctx.parent(load)
             if isinstance(picked, cst.Subscript) and picked.value is load:
-                self._expression(picked, rule, sole, offset, flow, seen)
+                if not self.is_store(picked):
+                    self._expression(picked, rule, sole, offset, flow, seen)
             elif (isinstance(picked, cst.Attribute) and picked.value is load and picked.attr.value == "get"
                   and isinstance(ctx.parent(picked), cst.Call)):
                 self._expression(ctx.parent(picked), rule, False, offset, flow, seen)
             else:
                 flow.escapes.append(load)
+
+    def _registered(self, target: cst.Subscript, rule, offset: int, flow: Flow, seen: set) -> bool:
+        """`_NORM_LAYERS["BN"] = nn.BatchNorm2d` into a dict bound once (`{}`, `dict()`): a registry
+        whose other entries are not known, so calls through it may build another class."""
+        ctx = self.ctx
+        name = target.value
+        if not isinstance(name, cst.Name):
+            return False
+        scope = ctx.scopes.get(name)
+        assignments = [a for a in scope[name.value]] if scope is not None else []
+        if len(assignments) != 1:
+            return False
+        statement = ctx.parent(ctx.parent(assignments[0].node))
+        value = strip_parens(statement.value) if isinstance(statement, cst.Assign) else None
+        if not (isinstance(value, cst.Dict) or (isinstance(value, cst.Call) and isinstance(value.func, cst.Name)
+                                                 and value.func.value == "dict")):
+            return False
+        key = ("registry", id(value))
+        if key not in seen:
+            seen.add(key)
+            self._registry_loads(assignments[0], rule, False, offset, flow, seen)
         return True
 
     def _class_tuple(self, container, holder, flow: Flow) -> bool:
@@ -192,7 +224,7 @@ class ClassFlow:
                 flow.escapes.append(target)
                 return
             self._self_attribute(klass, target.attr.value, 0, rule, sole, offset, flow, seen)
-        else:
+        elif not (isinstance(target, cst.Subscript) and self._registered(target, rule, offset, flow, seen)):
             flow.escapes.append(target)
 
     def _self_attribute(self, klass, name, stores, rule, sole, offset, flow, seen):
@@ -211,6 +243,43 @@ class ClassFlow:
         stores += sum(1 for n in nodes if self.is_store(n))
         for load in (n for n in nodes if not self.is_store(n)):
             self._expression(load, rule, sole and stores == 1, offset, flow, seen)
+        # `cfg.norm_layer(...)` on an instance (a dataclass field's default): the instance may have been
+        # given another class, so calls through it may build something else
+        for load in self._through_instances(klass, name):
+            self._expression(load, rule, False, offset, flow, seen)
+
+    def _through_instances(self, klass: cst.ClassDef, name: str) -> list[cst.Attribute]:
+        """`x.<name>` where x is a parameter annotated with the class or a name assigned `Class(...)`."""
+        ctx = self.ctx
+        found = []
+        for attribute in self.attributes_named(name):
+            holder = attribute.value
+            if not isinstance(holder, cst.Name) or _is_self(holder) or self.is_store(attribute):
+                continue
+            scope = ctx.scopes.get(holder)
+            for assignment in scope[holder.value] if scope is not None else ():
+                binder = assignment.node
+                if isinstance(binder, cst.Param):
+                    annotation = binder.annotation.annotation if binder.annotation is not None else None
+                    bound = isinstance(annotation, cst.Name) and annotation.value == klass.name.value
+                else:
+                    statement = ctx.parent(ctx.parent(binder))
+                    value = statement.value if isinstance(statement, cst.Assign) else None
+                    bound = (isinstance(value, cst.Call) and isinstance(value.func, cst.Name)
+                             and value.func.value == klass.name.value)
+                if bound:
+                    found.append(attribute)
+                    break
+        return found
+
+    def attributes_named(self, name: str) -> list[cst.Attribute]:
+        """Every `<x>.<name>` attribute node of the module."""
+        if self._attributes is None:
+            self._attributes = {}
+            for node in self.ctx.index.parents:
+                if type(node) is cst.Attribute:
+                    self._attributes.setdefault(node.attr.value, []).append(node)
+        return self._attributes.get(name, [])
 
     def subclasses(self, klass: cst.ClassDef) -> list[cst.ClassDef]:
         """The class and the classes of this file that derive from it (by name, transitively)."""
@@ -451,3 +520,17 @@ def own_nodes(node):
 
 def returns_of(function: cst.FunctionDef) -> list[cst.Return]:
     return [n for n in own_nodes(function.body) if isinstance(n, cst.Return)]
+
+
+def param_for(function: cst.FunctionDef, call: cst.Call, arg: cst.Arg) -> cst.Param | None:
+    """The parameter an argument of a call of `function` binds to, if that can be told."""
+    params = [*function.params.posonly_params, *function.params.params]
+    if arg.keyword is not None:
+        return next((p for p in (*function.params.params, *function.params.kwonly_params)
+                     if p.name.value == arg.keyword.value), None)
+    if arg.star:
+        return None
+    index = [a for a in call.args].index(arg)
+    if any(a.star or a.keyword for a in call.args[:index]):
+        return None
+    return params[index] if index < len(params) else None

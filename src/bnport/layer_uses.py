@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 
 import libcst as cst
 
-from bnport.classrefs import ClassFlow, returns_of
+from bnport.classrefs import ClassFlow, param_for as _param_for, returns_of
 from bnport.context import Context
 from bnport.expressions import code_of, literal_key, short_code as _short, strip_parens
 from bnport.guards import Guards
@@ -686,16 +686,3 @@ def _target_attributes(target) -> list[cst.Attribute]:
     if isinstance(target, (cst.Tuple, cst.List)):
         return [a for e in target.elements for a in _target_attributes(e.value)]
     return []
-
-
-def _param_for(function: cst.FunctionDef, call: cst.Call, arg: cst.Arg) -> cst.Param | None:
-    params = [*function.params.posonly_params, *function.params.params]
-    if arg.keyword is not None:
-        return next((p for p in (*function.params.params, *function.params.kwonly_params)
-                     if p.name.value == arg.keyword.value), None)
-    if arg.star:
-        return None
-    index = [a for a in call.args].index(arg)
-    if any(a.star or a.keyword for a in call.args[:index]):
-        return None
-    return params[index] if index < len(params) else None

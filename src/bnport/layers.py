@@ -95,7 +95,6 @@ class LayerObjects:
         self._bindings: dict[tuple, Fact | None] = {}
         self._stack: set[tuple] = set()
         self._classes: dict[str, list[cst.ClassDef]] | None = None
-        self._attributes: dict[str, list[cst.Attribute]] | None = None
         self._named: list[NamedAccess] | None = None
         self._adding: set[tuple] = set()  # bindings whose added elements are being looked for
         self._returning: set[cst.FunctionDef] = set()  # functions whose returned values are being read
@@ -614,19 +613,14 @@ class LayerObjects:
 
     # -- attribute nodes by name, for `<instance>.<attr>` --
     def attributes_named(self, name: str) -> list[cst.Attribute]:
-        if self._attributes is None:
-            self._attributes = {}
-            for node in self.ctx.index.parents:
-                if type(node) is cst.Attribute:
-                    self._attributes.setdefault(node.attr.value, []).append(node)
-        return self._attributes.get(name, [])
+        return self.flow.attributes_named(name)
 
     def attributes_matching(self, key: str) -> list[cst.Attribute]:
         """The attribute nodes a name or an f-string pattern (`bn{}`) may read."""
         if HOLE not in key:
             return self.attributes_named(key)
         self.attributes_named(key)
-        return [n for name, nodes in self._attributes.items() if key_matches(key, name) for n in nodes]
+        return [n for name, nodes in self.flow._attributes.items() if key_matches(key, name) for n in nodes]
 
     def loads(self, key: tuple) -> Iterator[cst.CSTNode]:
         """The expressions that read a binding."""

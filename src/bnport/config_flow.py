@@ -1,0 +1,112 @@
+"""Where a converted registry config goes: `norm_cfg = dict(type=nn.BatchNorm2d, momentum=0.1)`.
+
+Its own keys are converted where it is written; the configs made from it take more of the class's
+arguments: `dict(norm_cfg, momentum=0.3)` is converted the same way (its keywords are the class's
+arguments), and a key added another way (`cfg["momentum"] = m`, `cfg.update(momentum=m)`,
+`cfg.setdefault("eps", e)`, `{**cfg, "momentum": m}`) is reported: its value keeps the source's
+meaning. The config is followed through names, copies (`cfg.copy()`, `copy.deepcopy(cfg)`) and the
+parameters of functions of the file it is passed to.
+"""
+
+from __future__ import annotations
+
+import libcst as cst
+
+from bnport.classrefs import _local_function, param_for as _param_for
+from bnport.expressions import code_of, strip_parens
+from bnport.resolve import qualified_name
+
+_COPIES = ("copy.copy", "copy.deepcopy")
+
+
+class ConfigFlow:
+    def __init__(self, ctx, plan, rule, api, line: int):
+        """`plan(call, skip)` converts a derived `dict(cfg, ...)` call's keywords."""
+        self.ctx, self.plan, self.rule, self.api, self.line = ctx, plan, rule, api, line
+        self._seen: set[int] = set()
+        keys = set(rule.args) | set(rule.source_signature)
+        self.keys = keys - set(ctx.ruleset.builder_keys) - set(ctx.ruleset.config_keys)
+
+    def follow(self, node) -> None:
+        if id(node) in self._seen:
+            return
+        self._seen.add(id(node))
+        ctx = self.ctx
+        parent = ctx.parent(node)
+        if isinstance(parent, cst.Assign) and parent.value is node:
+            for target in (t.target for t in parent.targets):
+                if isinstance(target, cst.Name):
+                    self._name(target)
+        elif isinstance(parent, cst.Arg):
+            call = ctx.parent(parent)
+            if not isinstance(call, cst.Call):
+                return
+            name = qualified_name(ctx, call.func)
+            if isinstance(call.func, cst.Name) and call.func.value == "dict" and call.args[0] is parent:
+                self.plan(call, 1)  # `dict(cfg, momentum=0.3)`
+                self.follow(call)
+            elif name in _COPIES:
+                self.follow(call)
+            elif (function := _local_function(ctx, call.func)) is not None:
+                param = _param_for(function, call, parent)
+                if param is not None:
+                    self._name(param.name)
+        elif isinstance(parent, cst.Attribute) and parent.value is node:
+            call = ctx.parent(parent)
+            if not (isinstance(call, cst.Call) and call.func is parent):
+                return
+            method = parent.attr.value
+            if method == "copy":
+                self.follow(call)
+            elif method == "update":
+                for arg in call.args:
+                    if arg.keyword is not None:
+                        self._added(call, arg.keyword.value)
+                    elif isinstance(strip_parens(arg.value), cst.Dict):
+                        self._dict_keys(call, strip_parens(arg.value))
+                    else:
+                        self._added(call, None)
+            elif method == "setdefault" and call.args:
+                self._added(call, _text(call.args[0].value))
+        elif isinstance(parent, cst.Subscript) and parent.value is node and _stored(ctx, parent):
+            key = parent.slice[0].slice.value if len(parent.slice) == 1 and isinstance(
+                parent.slice[0].slice, cst.Index) else None
+            self._added(parent, _text(key) if key is not None else None)
+        elif isinstance(parent, cst.StarredDictElement):
+            self._dict_keys(ctx.parent(parent), ctx.parent(parent))
+
+    def _name(self, name: cst.Name) -> None:
+        scope = self.ctx.scopes.get(name)
+        for assignment in scope[name.value] if scope is not None else ():
+            if assignment.node is name or (isinstance(assignment.node, cst.Param) and assignment.node.name is name):
+                for access in assignment.references:
+                    self.follow(access.node)
+
+    def _dict_keys(self, where, literal: cst.Dict) -> None:
+        for element in literal.elements:
+            if isinstance(element, cst.DictElement):
+                self._added(where, _text(element.key))
+
+    def _added(self, where, key: str | None) -> None:
+        """A key given to a config of the class another way than where it is written."""
+        if key is not None and key not in self.keys:
+            return
+        self.ctx.report_kind(where, self.rule, "config-key", key=key or "a key", target=self.api.target,
+                             line=self.line, where=code_of(where).split("\n")[0][:60])
+
+
+def _text(node) -> str | None:
+    node = strip_parens(node)
+    if isinstance(node, cst.SimpleString):
+        try:
+            value = node.evaluated_value
+        except (ValueError, SyntaxError):
+            return None
+        return value if isinstance(value, str) else None
+    return None
+
+
+def _stored(ctx, node) -> bool:
+    parent = ctx.parent(node)
+    return isinstance(parent, cst.AssignTarget) or (isinstance(parent, (cst.AugAssign, cst.AnnAssign))
+                                                    and parent.target is node)
