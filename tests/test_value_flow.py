@@ -392,3 +392,24 @@ def test_classes_registered_by_item_or_held_by_a_dataclass_field_are_reported_wh
             return NORMS[name](c, momentum=0.3), cfg.norm_layer(c, momentum=0.3)
     """
     assert findings(source) == [(10, "BNP004"), (10, "BNP004")]
+
+
+def test_type_tests_on_a_torch_walk_over_submodules_are_reported():
+    source = """\
+        def init(model):
+            for m in model.modules():
+                if isinstance(m, nn.BatchNorm2d):
+                    m.eps = 1e-3
+            for name, child in model.named_children():
+                if type(child) is nn.BatchNorm2d:
+                    pass
+            model.apply(freeze)
+        def freeze(m):
+            if isinstance(m, nn.BatchNorm2d):
+                m.eval()
+        def direct(bns):
+            for m in bns:
+                if isinstance(m, nn.BatchNorm2d):
+                    m.eval()
+    """
+    assert [f for f in findings(source) if f[1] == "BNP040"] == [(4, "BNP040"), (7, "BNP040"), (10, "BNP040")]
