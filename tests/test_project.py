@@ -353,3 +353,18 @@ def test_reviewed_project_converts_faithfully_and_stays(case, tmp_path):
     converted = tree(root)
     again, _ = run_in(root, ".")
     assert tree(root) == converted and not any(f["edits"] for f in again["files"])
+
+
+def test_a_subclass_whose_init_only_forwards_is_called_like_its_base(tmp_path):
+    # detectron2's NaiveSyncBatchNorm: __init__(self, *args, stats_mode="", **kwargs) forwards to the base
+    (tmp_path / "pkg").mkdir()
+    (tmp_path / "pkg" / "__init__.py").write_text("")
+    (tmp_path / "pkg" / "norms.py").write_text(
+        "import torch.nn as nn\n\n\nclass MyBN(nn.BatchNorm2d):\n"
+        "    def __init__(self, *args, stats_mode='', **kwargs):\n"
+        "        super().__init__(*args, **kwargs)\n        self._stats_mode = stats_mode\n")
+    (tmp_path / "pkg" / "model.py").write_text(
+        "from pkg.norms import MyBN\n\nbn = MyBN(8, momentum=0.01)\nbn2 = MyBN(8, 1e-3, 0.2)\n")
+    run_in(tmp_path, ".")
+    text = (tmp_path / "pkg" / "model.py").read_text()
+    assert "MyBN(8, momentum=0.99)" in text and "MyBN(8, 1e-3, 0.8)" in text

@@ -24,7 +24,7 @@ from pathlib import Path
 from bnport.project.index import Export, ProjectIndex, build_index, module_tokens
 from bnport.project.summary import summarise
 
-CACHE_VERSION = 4
+CACHE_VERSION = 5
 CACHE_NAME = "project.json"
 _SKIP_DIRS = {".git", ".hg", ".svn", ".venv", "venv", "node_modules", "__pycache__", ".tox", ".nox", "build", "dist",
               ".mypy_cache", ".ruff_cache", ".bnport_cache", ".pytest_cache", "site-packages", ".eggs"}

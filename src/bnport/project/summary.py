@@ -122,7 +122,7 @@ class _Binder:
                     _register(summary, *registered)
             bases = tuple(b for b in (_dotted(base, names) for base in statement.bases) if b)
             has_init = any(isinstance(s, (ast.FunctionDef, ast.AsyncFunctionDef)) and s.name in ("__init__", "__new__")
-                           for s in statement.body)
+                           and not _forwards(s) for s in statement.body)
             self.bind(statement.name, ("class", bases, has_init) if bases else None)
         elif isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef)):
             returned = _factory(statement, names) if isinstance(statement, ast.FunctionDef) else ()
@@ -251,3 +251,19 @@ def _absolute(module: str | None, level: int, package: str) -> str | None:
     if module:
         base.append(module)
     return ".".join(base) if base else None
+
+
+def _forwards(init) -> bool:
+    """`def __init__(self, *args, **kwargs): super().__init__(*args, **kwargs)` (detectron2's
+    NaiveSyncBatchNorm): the base gets the call's own arguments, so calls convert as the base's."""
+    if init.name != "__init__" or init.args.vararg is None or init.args.kwarg is None:
+        return False
+    for node in ast.walk(init):
+        if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "__init__"
+                and isinstance(node.func.value, ast.Call) and isinstance(node.func.value.func, ast.Name)
+                and node.func.value.func.id == "super"):
+            return (len(node.args) == 1 and isinstance(node.args[0], ast.Starred)
+                    and isinstance(node.args[0].value, ast.Name) and node.args[0].value.id == init.args.vararg.arg
+                    and len(node.keywords) == 1 and node.keywords[0].arg is None
+                    and isinstance(node.keywords[0].value, ast.Name) and node.keywords[0].value.id == init.args.kwarg.arg)
+    return False
