@@ -122,6 +122,8 @@ def notebooks(draw):
 
 
 def _without_edited_lines(text: str) -> list[str]:
+    if text == "":
+        return []  # a cell whose only line was the removed import
     return [line for line in text.split("\n") if line not in (IMPORT, "import mindspore", CALL, CONVERTED)]
 
 

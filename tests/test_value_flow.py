@@ -413,3 +413,14 @@ def test_type_tests_on_a_torch_walk_over_submodules_are_reported():
                     m.eval()
     """
     assert [f for f in findings(source) if f[1] == "BNP040"] == [(4, "BNP040"), (7, "BNP040"), (10, "BNP040")]
+
+
+def test_a_serialized_config_naming_a_converted_class_is_reported_where_it_is_built():
+    source = """\
+        from tensorflow import keras
+        CFG = {"class_name": "BatchNormalization", "config": {"momentum": 0.9}}
+        other = {"class_name": "Dense", "config": {"units": 3}}
+        bn = keras.layers.deserialize(CFG)
+        note = {"title": "BatchNormalization"}
+    """
+    assert findings(source, head="") == [(4, "BNP041")]

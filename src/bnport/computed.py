@@ -94,6 +94,51 @@ def eval_strings(ctx: Context) -> None:
             ctx.report_kind(string, rule, "eval-string", value=code_of(string), source=qualified, target=api.target)
 
 
+def serialized_classes(ctx: Context) -> None:
+    """`{"class_name": "BatchNormalization", ...}` (the rule files' `serialized_keys`) in a module that
+    imports the rule's framework: a serialized layer config naming a converted class, built by the
+    framework at run time; reported where it is written."""
+    keys = ctx.ruleset.serialized_keys
+    if not keys:
+        return
+    imported = {a.name.split(".")[0] for a in ctx.index.all_scopes[0].assignments if isinstance(a, ImportAssignment)}
+    imported |= {reference.name.split(".")[0] for reference in ctx.references.values() if reference.name}
+    for string in ctx.index.strings:
+        element = ctx.parent(string)
+        if not (isinstance(element, cst.DictElement) and element.value is string and string_value(element.key) in keys):
+            continue
+        text = string_value(string)
+        found = next(((name, entry) for name, entry in ctx.ruleset.by_source.items()
+                      if text and name.rsplit(".", 1)[-1] == text and entry[1].target is not None
+                      and name.split(".")[0] in imported), None)
+        if found is not None:
+            name, (rule, api) = found
+            for where in _built_at(ctx, element) or [string]:
+                ctx.report_kind(where, rule, "serialized-class", value=code_of(string), source=name, target=api.target)
+
+
+def _built_at(ctx: Context, element) -> list:
+    """The calls the config literal holding `element` is given to (directly or through a name it is
+    assigned to): where the layer is built."""
+    literal = ctx.parent(element)
+    while isinstance(ctx.parent(literal), (cst.DictElement, cst.Element)):
+        literal = ctx.parent(ctx.parent(literal))
+    holder = ctx.parent(literal)
+    if isinstance(holder, cst.Arg):
+        return [ctx.parent(holder)]
+    if not (isinstance(holder, cst.Assign) and len(holder.targets) == 1 and isinstance(holder.targets[0].target, cst.Name)):
+        return []
+    target = holder.targets[0].target
+    scope = ctx.scopes.get(target)
+    calls = []
+    for assignment in scope[target.value] if scope is not None else ():
+        for access in assignment.references:
+            arg = ctx.parent(access.node)
+            if isinstance(arg, cst.Arg) and isinstance(ctx.parent(arg), cst.Call):
+                calls.append(ctx.parent(arg))
+    return calls
+
+
 def eval_comparisons(ctx: Context, replacements: dict) -> None:
     """A converted class compared with a value eval made (yolov5: `m = eval(m)` on strings from a yaml
     file, then `m is nn.BatchNorm2d`): eval still makes the source framework's class, so the check is

@@ -23,7 +23,7 @@ ENGINE_KINDS = (
     "initializer", "tensor-api", "mixed-guard", "state-key", "state-key-report", "unused-suppression",
     "open-marker", "default-removed", "boundary", "layer-escape", "maybe-layer", "name-lookup", "method-value", "name-test",
     "computed-name", "eval-string", "eval-import", "exported-import", "eval-compare", "project-target",
-    "update-in-expression", "maybe-none", "project-keras", "registry-call", "mixed-values", "tensor-missing", "config-key", "traversal",
+    "update-in-expression", "maybe-none", "project-keras", "registry-call", "mixed-values", "tensor-missing", "config-key", "traversal", "serialized-class",
 )
 SAFETIES = ("exact", "approximate", "report-only")
 TRANSFORMS = ("one_minus", "dtype")
@@ -322,6 +322,7 @@ class RuleSet:
     # source module methods that walk registered submodules (torch's modules(), apply()): they never
     # reach a MindSpore cell stored on a source module
     traversals: frozenset[str] = frozenset()
+    serialized_keys: frozenset[str] = frozenset()  # `{"class_name": "BatchNormalization", ...}`: a serialized layer
     config_keys: frozenset[str] = frozenset({"type"})  # dict(type=<class>, ...): a registry config's class key
     # keys a registry's builder takes out of a config before building (mmcv's build_norm_layer pops
     # requires_grad): kept as they are, not layer arguments
@@ -416,6 +417,7 @@ def load_rules(directory: Path | None = None) -> RuleSet:
     tensor_same: set[str] = set()
     named_stores: set[str] = set()
     traversals: set[str] = set()
+    serialized_keys: set[str] = set()
     tensor_plain: set[str] = set()
     tensor_absent: set[str] = set()
     common: dict[str, str] = {}  # engine kind -> code, from files that hold codes only (common.toml)
@@ -432,6 +434,7 @@ def load_rules(directory: Path | None = None) -> RuleSet:
         tensor_same |= loaded.tensor_same
         named_stores |= loaded.named_stores
         traversals |= loaded.traversals
+        serialized_keys |= loaded.serialized_keys
         tensor_plain |= loaded.tensor_plain
         tensor_absent |= loaded.tensor_absent
         for code in loaded.codes.values():
@@ -460,6 +463,7 @@ def load_rules(directory: Path | None = None) -> RuleSet:
     object.__setattr__(result, "tensor_same", frozenset(tensor_same))
     object.__setattr__(result, "named_stores", frozenset(named_stores))
     object.__setattr__(result, "traversals", frozenset(traversals))
+    object.__setattr__(result, "serialized_keys", frozenset(serialized_keys))
     object.__setattr__(result, "tensor_plain", frozenset(tensor_plain))
     object.__setattr__(result, "tensor_absent", frozenset(tensor_absent))
     return result
@@ -504,6 +508,7 @@ def load_selected(directory: Path | None, select: tuple[str, ...] = (), ignore: 
     object.__setattr__(result, "tensor_same", ruleset.tensor_same)
     object.__setattr__(result, "named_stores", ruleset.named_stores)
     object.__setattr__(result, "traversals", ruleset.traversals)
+    object.__setattr__(result, "serialized_keys", ruleset.serialized_keys)
     object.__setattr__(result, "tensor_plain", ruleset.tensor_plain)
     object.__setattr__(result, "tensor_absent", ruleset.tensor_absent)
     return result
@@ -541,6 +546,7 @@ class _FileRules:
     tensor_plain: frozenset[str] = frozenset()
     tensor_absent: frozenset[str] = frozenset()
     traversals: frozenset[str] = frozenset()
+    serialized_keys: frozenset[str] = frozenset()
 
 
 def _load_file(path: Path) -> _FileRules:
@@ -552,7 +558,7 @@ def _load_file(path: Path) -> _FileRules:
     check = _Checker(name)
     check.keys(data, "(top level)", {"signatures", "dtypes", "rule", "partials", "initializers", "prefixes", "value_sets",
                                      "codes", "target", "checkpoint_layers", "star_imports",
-                                     "named_stores", "traversals"})
+                                     "named_stores", "traversals", "serialized_keys"})
     codes = {key: _load_code(check, key, value) for key, value in check.table(data.get("codes", {}), "codes").items()}
     kinds = {code.kind: code.id for code in codes.values() if code.kind is not None}
     check.prefixes = {
@@ -597,6 +603,7 @@ def _load_file(path: Path) -> _FileRules:
         frozenset(check.str_list(target.get("tensor_plain", []), "target.tensor_plain")),
         frozenset(check.str_list(target.get("tensor_absent", []), "target.tensor_absent")),
         frozenset(check.str_list(data.get("traversals", []), "traversals")),
+        frozenset(check.str_list(data.get("serialized_keys", []), "serialized_keys")),
     )
 
 
