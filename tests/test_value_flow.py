@@ -424,3 +424,82 @@ def test_a_serialized_config_naming_a_converted_class_is_reported_where_it_is_bu
         note = {"title": "BatchNormalization"}
     """
     assert findings(source, head="") == [(4, "BNP041")]
+
+
+def all_findings(body, head=HEAD):
+    _, result = convert_text(head + textwrap.dedent(body))
+    return [(f.line, f.code) for f in result.findings]
+
+
+def test_attributes_read_by_a_pattern_combine_every_attribute_it_may_read():
+    source = """\
+        class Block(nn.Module):
+            def __init__(self, c, name, made):
+                super().__init__()
+                self.norm1 = nn.GroupNorm(2, c)
+                self.norm2 = nn.BatchNorm2d(c)
+                for i in range(2):
+                    setattr(self, f"bn{i}", nn.BatchNorm2d(c))
+                self.bn_extra = nn.GroupNorm(2, c)
+                self.add_module(name, made)
+            def freeze(self):
+                for i in (1, 2):
+                    getattr(self, f"norm{i}").weight.requires_grad = False
+                self.bn_extra.weight.requires_grad = False
+                self.bn1.weight.requires_grad = False
+    """
+    output = converted(source)
+    assert 'getattr(self, f"norm{i}").weight' in output and "self.bn_extra.weight" in output
+    assert "self.bn1.weight" in output  # `add_module(name, ...)` may have set any attribute
+    assert findings(source) == [(14, "BNP023"), (16, "BNP023")]
+
+
+def test_a_loop_variable_reused_by_several_loops_holds_each_loop_s_elements():
+    source = """\
+        def freeze(model, norms):
+            for m in filter(lambda m: isinstance(m, nn.BatchNorm2d), model.modules()):
+                m.eval()
+            for m in filter(lambda m: isinstance(m, nn.BatchNorm2d) or isinstance(m, nn.GroupNorm), norms):
+                m.bias.requires_grad = False
+            for m in model.children():
+                m.weight.requires_grad = False
+    """
+    output = converted(source)
+    assert "m.set_train(False)" in output and "m.bias.requires_grad" in output
+    assert findings(source) == [(7, "BNP015")]  # the or-filter lets GroupNorm through; children(): nothing
+
+
+def test_layers_that_leave_sight_are_said_to_leave():
+    source = """\
+        def make_bn(c):
+            return nn.BatchNorm2d(c)
+        def layers(c):
+            out = [nn.Conv2d(c, c, 3), nn.BatchNorm2d(c), nn.ReLU()]
+            return out
+        class Net(nn.Module):
+            def __init__(self, c):
+                super().__init__()
+                self.bns = [make_bn(c)] * 2
+                self.register_buffer("mean", make_bn(c).running_mean)
+    """
+    found = all_findings(source)
+    assert (4, "BNP022") in found and (7, "BNP022") in found and (12, "BNP021") in found
+
+
+def test_a_list_appended_to_through_an_alias_holds_anything():
+    source = """\
+        def f(c):
+            norms = [nn.BatchNorm2d(c)]
+            more = norms
+            more.append(nn.GroupNorm(2, c))
+            for m in norms:
+                m.weight.requires_grad = False
+    """
+    assert "m.weight.requires_grad" in converted(source)
+    assert findings(source) == [(8, "BNP023")]
+
+
+def test_a_chain_of_factories_gives_its_layer_to_the_last_caller():
+    chain = "".join(f"def f{i}(c):\n    return f{i - 1}(c) if c else f{i - 1}(c + 1)\n" for i in range(1, 25))
+    output = converted("def f0(c):\n    return nn.BatchNorm2d(c)\n" + chain + "f24(3).weight.requires_grad = False\n")
+    assert "f24(3).gamma.requires_grad" in output

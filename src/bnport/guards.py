@@ -337,17 +337,17 @@ class Guards:
                 if isinstance(for_in, cst.CompFor):
                     guard.regions += [i.test for i in for_in.ifs if i is not parent]
                 kept = comprehension.value if isinstance(comprehension, cst.DictComp) else comprehension.elt
-                if fact is not None and _same(strip_parens(kept), subject):  # what the comprehension collects
-                    self.objects.comprehension_facts[id(comprehension)] = fact
+                if guard.fact is not None and _same(strip_parens(kept), subject):  # what the comprehension collects
+                    self.objects.comprehension_facts[id(comprehension)] = guard.fact
         elif isinstance(parent, cst.Lambda) and parent.body is node and positive:
             # `filter(lambda m: isinstance(m, BN), ms)`: the elements filter lets through
             arg = ctx.parent(parent)
             call = ctx.parent(arg) if isinstance(arg, cst.Arg) else None
             params = parent.params.params
             if (isinstance(call, cst.Call) and isinstance(call.func, cst.Name) and call.func.value == "filter"
-                    and len(call.args) == 2 and call.args[0] is arg and len(params) == 1 and fact is not None
+                    and len(call.args) == 2 and call.args[0] is arg and len(params) == 1 and guard.fact is not None
                     and _same(subject, params[0].name)):
-                self.objects.comprehension_facts[id(call)] = fact
+                self.objects.comprehension_facts[id(call)] = guard.fact
                 self.objects.filters.append(call)
         elif isinstance(parent, cst.Assert) and parent.test is node and positive:
             guard.regions.append(_after(ctx, ctx.parent(parent)))

@@ -25,9 +25,12 @@ from bnport.guards import Guards
 from bnport.layers import _BY_NAME, _LOOKS, GROWS, Fact, Layer, LayerObjects, combine
 from bnport.resolve import qualified_name
 from bnport.rules import AttrSpec, Rule
+from bnport.named_attributes import key_matches
 from bnport.value_flow import ValueFlow, statement_of as _statement_of
 
 _DERIVED = AttrSpec(name="", tensor=True)  # a value computed from a layer's tensors
+# where a value is followed on from (an assignment, a member, an application, an argument)
+_FOLLOWED = (cst.Assign, cst.AnnAssign, cst.Attribute, cst.Call, cst.Arg)
 _SAME_ELEMENTS = frozenset({"list", "tuple", "sorted", "reversed", "set", "iter"})  # builtins that keep the elements
 
 
@@ -77,8 +80,31 @@ class LayerUses:
             return
         if key[0] == "attr" and fact.certain and "{" not in key[2]:
             self.edits.layer_names.add(key[2])
+        if key[0] == "attr" and "{" not in key[2]:  # `getattr(self, f"bn{i}")` may read this attribute
+            for read in self.objects.named():
+                if (not read.store and read.key is not None and "{" in read.key and key_matches(read.key, key[2])
+                        and self.objects.owner_class(read.subject) in self.objects.related_classes(key[1])):
+                    self.follow_binding(("attr", key[1], read.key))
         for load in list(self.objects.loads(key)):
-            self.follow(load, fact)
+            loop = self._loop_of(load, key) if key[0] == "name" else None
+            if loop is None:
+                self.follow(load, fact)
+            elif loop[1] is not None:  # a loop variable reused by several loops: this loop's own elements
+                self.follow(load, loop[1])
+
+    def _loop_of(self, load, key) -> tuple | None:
+        """(the loop, what its variable holds) for a read inside the body of a `for` that binds the name."""
+        ctx = self.ctx
+        child, current = load, ctx.parent(load)
+        while current is not None and not isinstance(current, (cst.FunctionDef, cst.ClassDef, cst.Lambda)):
+            if isinstance(current, cst.For) and child is current.body:
+                for name in _target_names(current.target):
+                    if name.value == key[2] and self.objects._name_key(name) == key:
+                        if any(a.node is not name and self._inside(a.node, current) for a in key[1].assignments[key[2]]):
+                            return None  # also assigned in the loop: not only the loop's elements
+                        return current, self.objects._stored_fact(self.objects._store_value(name))
+            child, current = current, ctx.parent(current)
+        return None
 
     def follow_guard(self, guard) -> None:
         if guard is None:
@@ -210,6 +236,12 @@ class LayerUses:
                     self.follow_binding(("attr", owner, attribute.attr.value))
                 elif not fact.collection:
                     self._escape(value, fact)
+            if isinstance(target, cst.Subscript):  # `norms["bn"] = bn`: the container holds it now
+                container = self._container_key(target.value)
+                if container is None:
+                    self._escape(value, fact)
+                else:
+                    self.follow_binding(container)
 
     def _argument(self, node, arg: cst.Arg, fact: Fact) -> None:
         ctx = self.ctx
@@ -264,12 +296,7 @@ class LayerUses:
     def _added(self, call: cst.Call, node, fact: Fact) -> None:
         """A layer added to a container: the container's binding now holds it (followed). A source
         framework's container (torch's ModuleList) takes only its own modules: reported."""
-        receiver = strip_parens(call.func.value)
-        key = None
-        if isinstance(receiver, cst.Name):
-            key = self.objects._name_key(receiver)
-        elif isinstance(receiver, cst.Attribute) and (owner := self.objects.owner_class(receiver.value)) is not None:
-            key = ("attr", owner, receiver.attr.value)
+        key = self._container_key(call.func.value)
         values = self.objects._assigned_values(key) if key is not None else None
         for value in values or ():
             made = strip_parens(value) if isinstance(value, cst.BaseExpression) else None
@@ -297,15 +324,19 @@ class LayerUses:
             self.follow_binding(("attr", klass, function.name.value))
             return True
         calls = self.objects._calls_of(function) if not isinstance(klass, cst.ClassDef) else None
-        if not calls:
+        if not calls or isinstance(function.asynchronous, cst.Asynchronous):
             return False
-        returns = returns_of(function)
-        fact = combine([self.objects.value(r.value) if r.value is not None else None for r in returns])
+        fact = self.objects.returned(function)
         if fact is None:
             return False
-        for call in calls:
-            self.follow(call, fact)
-        return True
+        if id(function) not in self._done:
+            self._done.add(id(function))
+            for call in calls:
+                self.follow(call, fact)
+        # followed where each call's value goes; said to leave where one goes out of sight, or where
+        # other modules may import the function
+        public = isinstance(ctx.parent(ctx.parent(function)), cst.Module) and not function.name.value.startswith("_")
+        return not public and all(isinstance(ctx.parent(call), _FOLLOWED) for call in calls)
 
     def _local_function(self, func) -> cst.FunctionDef | None:
         if not isinstance(func, cst.Name):
@@ -316,8 +347,24 @@ class LayerUses:
             return assignments[0].node
         return None
 
+    def _inside(self, node, ancestor) -> bool:
+        while node is not None:
+            if node is ancestor:
+                return True
+            node = self.ctx.parent(node)
+        return False
+
+    def _container_key(self, receiver) -> tuple | None:
+        receiver = strip_parens(receiver)
+        if isinstance(receiver, cst.Name):
+            return self.objects._name_key(receiver)
+        if isinstance(receiver, cst.Attribute) and (owner := self.objects.owner_class(receiver.value)) is not None:
+            return ("attr", owner, receiver.attr.value)
+        return None
+
     def _escape(self, node, fact: Fact) -> None:
-        if fact.origin in self._escaped or not fact.certain:
+        # a collection that may hold converted layers among others is still said to leave (mmcv's vgg layers)
+        if fact.origin in self._escaped or not (fact.certain or fact.collection):
             return
         self._escaped.add(fact.origin)
         self.ctx.report_kind(node, fact.layer.rule, "layer-escape", object=code_of(node), line=fact.line)
@@ -502,6 +549,8 @@ class LayerUses:
                     self._cross(call, current, rule)
                 elif function is not None and (param := _param_for(function, call, parent)) is not None:
                     self._derived(param.name, fact)
+                elif isinstance(call.func, cst.Attribute) and call.func.attr.value in ctx.ruleset.named_stores:
+                    self._cross(call, current, rule)  # `self.register_buffer("m", bn.running_mean)`: torch's
                 elif isinstance(call.func, cst.Attribute):
                     values.meets(statement, rule, current, call.func, "receiver")  # `t.copy_(value)`
                 return

@@ -98,6 +98,7 @@ class LayerObjects:
         self._named: list[NamedAccess] | None = None
         self._adding: set[tuple] = set()  # bindings whose added elements are being looked for
         self._returning: set[cst.FunctionDef] = set()  # functions whose returned values are being read
+        self._returns: dict[cst.FunctionDef, Fact | None] = {}
         self.comprehension_facts: dict[int, Fact] = {}  # id of a filtering comprehension -> its elements' fact
         self.filters: list[cst.Call] = []  # `filter(lambda m: isinstance(m, BN), ms)` calls: collections of layers
 
@@ -123,15 +124,9 @@ class LayerObjects:
                 held = self.value(node.func.value)  # `layers.values()` of a dict of layers
                 return held if held is not None and held.collection else None
             function = _local_definition(ctx, node.func, cst.FunctionDef)
-            if function is not None and function not in self._returning:  # `make_norm(c)` of this file
-                returns = [r.value for r in returns_of(function)]
-                self._returning.add(function)
-                try:
-                    held = combine([self.value(v) for v in returns]) if returns and None not in returns else None
-                finally:
-                    self._returning.discard(function)
-                if held is not None:
-                    return held
+            held = self.returned(function) if function is not None else None  # `make_norm(c)` of this file
+            if held is not None:
+                return held
             read = next((a for a in self.named() if a.call is node and not a.store), None)
             if read is not None:  # `getattr(self, f"bn{i}")`
                 owner = self.owner_class(read.subject)
@@ -324,8 +319,12 @@ class LayerObjects:
         self._adding.add(key)
         added = []
         try:
+            container = any(self._is_container(v) for v in values)
             for load in self.loads(key):
                 method = self.ctx.parent(load)
+                if container and isinstance(method, (cst.Assign, cst.AnnAssign)) and method.value is load:
+                    added.append(_OPAQUE)  # `more = norms`: what is added through the alias is not seen
+                    continue
                 if isinstance(method, cst.Subscript) and method.value is load and self.flow.is_store(method):
                     stored = self._store_value(method)  # `self.blocks[-1] = GNBlock(c)`
                     added.append(_Holding(stored) if isinstance(stored, cst.BaseExpression) else _OPAQUE)
@@ -349,6 +348,11 @@ class LayerObjects:
         if not added:
             return values
         return [v for v in values if not self._empty_container(v)] + added
+
+    def _is_container(self, value) -> bool:
+        value = strip_parens(value) if isinstance(value, cst.BaseExpression) else None
+        return isinstance(value, (cst.List, cst.Dict, cst.ListComp, cst.DictComp)) or (
+            isinstance(value, cst.Call) and self._container(value))
 
     def _empty_container(self, value) -> bool:
         value = strip_parens(value) if not isinstance(value, _Element) else None
@@ -386,8 +390,12 @@ class LayerObjects:
                     return None
                 if value is not _NOTHING:
                     values.append(value)
-            values += [a.value for a in self.named() if a.store and key_matches(a.key, name)
-                       and self.owner_class(a.subject) in related]
+            own = HOLE not in name and bool(values)  # the attribute has stores of its own
+            for store in (a for a in self.named() if a.store and self.owner_class(a.subject) in related):
+                if store.key is None:
+                    values.append(_OPAQUE)  # `add_module(name, m)`: any attribute may be this one
+                elif key_matches(store.key, name, numbered=own):
+                    values.append(store.value)
             values += self._property_values(name, related)
             for owner in related:
                 for statement in owner.body.body:  # class-level `name = ...`
@@ -602,6 +610,21 @@ class LayerObjects:
         name = qualified_name(self.ctx, call.func) or ""
         return name.rsplit(".", 1)[-1] in ("ModuleList", "ModuleDict", "Sequential", "SequentialCell", "CellList", "CellDict")
 
+    def returned(self, function: cst.FunctionDef) -> Fact | None:
+        """What a function of this file returns (computed once per function: chains of factories)."""
+        if function in self._returns:
+            return self._returns[function]
+        if function in self._returning or isinstance(function.asynchronous, cst.Asynchronous):
+            return None
+        returns = [r.value for r in returns_of(function)]
+        self._returning.add(function)
+        try:
+            held = combine([self.value(v) for v in returns]) if returns and None not in returns else None
+        finally:
+            self._returning.discard(function)
+        self._returns[function] = held
+        return held
+
     def is_copy(self, call: cst.Call) -> bool:
         """`copy.deepcopy(x)` / `copy.copy(x)`: an object like x."""
         return (len(call.args) == 1 and not call.args[0].star and call.args[0].keyword is None
@@ -642,11 +665,14 @@ class LayerObjects:
             for node in self.attributes_matching(name):
                 if self.flow.is_store(node):
                     continue
+                if HOLE in name and not key_matches(name, node.attr.value, numbered=True) and any(
+                        self.flow.is_store(n) for k in related for n in self.flow.self_attributes(k).get(node.attr.value, ())):
+                    continue  # `self.bn_extra`, stored itself, is not one of the `bn{i}`
                 owner = self.owner_class(node.value)
                 if owner is not None and owner in related:
                     yield node
-            for read in self.named():
-                if not read.store and key_matches(read.key, name) and self.owner_class(read.subject) in related:
+            for read in self.named():  # `getattr(self, f"bn{i}")` is followed under its own pattern
+                if not read.store and read.key == name and self.owner_class(read.subject) in related:
                     yield read.call
 
 

@@ -22,7 +22,7 @@ class NamedAccess:
     call: cst.Call
     store: bool  # setattr / add_module (True) or getattr (False)
     subject: cst.BaseExpression  # the object whose attribute it is
-    key: str  # the name, or its pattern
+    key: str | None  # the name, or its pattern; None: a name computed otherwise (`add_module(name, m)`)
     value: cst.BaseExpression | None  # what a store stores
     default: bool = False  # getattr with a default: the attribute may be absent
 
@@ -50,14 +50,16 @@ def name_key(node) -> str | None:
     return None
 
 
-def key_matches(stored: str, wanted: str) -> bool:
-    """Whether a store under `stored` may be the attribute read as `wanted`."""
+def key_matches(stored: str, wanted: str, numbered: bool = False) -> bool:
+    """Whether a store under `stored` may be the attribute read as `wanted`. `numbered`: a hole stands
+    for digits only (an attribute with stores of its own is reached by a pattern only as `bn{i}`)."""
     if stored == wanted:
         return True
     if (HOLE in stored) == (HOLE in wanted):
         return False
     pattern, text = (stored, wanted) if HOLE in stored else (wanted, stored)
-    return re.fullmatch(".+".join(re.escape(p) for p in pattern.split(HOLE)), text) is not None
+    hole = "[0-9]+" if numbered else ".+"
+    return re.fullmatch(hole.join(re.escape(p) for p in pattern.split(HOLE)), text) is not None
 
 
 def named_accesses(ctx, methods: frozenset[str], builtin) -> list[NamedAccess]:
@@ -69,14 +71,10 @@ def named_accesses(ctx, methods: frozenset[str], builtin) -> list[NamedAccess]:
         func, args = node.func, node.args
         if isinstance(func, cst.Name) and func.value in ("setattr", "getattr") and len(args) in (2, 3) and builtin(func):
             key = name_key(args[1].value)
-            if key is None:
-                continue
             if func.value == "setattr" and len(args) == 3:
                 found.append(NamedAccess(node, True, args[0].value, key, args[2].value))
-            elif func.value == "getattr":
+            elif func.value == "getattr" and key is not None:
                 found.append(NamedAccess(node, False, args[0].value, key, None, default=len(args) == 3))
         elif isinstance(func, cst.Attribute) and func.attr.value in methods and len(args) == 2:
-            key = name_key(args[0].value)
-            if key is not None:
-                found.append(NamedAccess(node, True, func.value, key, args[1].value))
+            found.append(NamedAccess(node, True, func.value, name_key(args[0].value), args[1].value))
     return found
