@@ -503,3 +503,21 @@ def test_a_chain_of_factories_gives_its_layer_to_the_last_caller():
     chain = "".join(f"def f{i}(c):\n    return f{i - 1}(c) if c else f{i - 1}(c + 1)\n" for i in range(1, 25))
     output = converted("def f0(c):\n    return nn.BatchNorm2d(c)\n" + chain + "f24(3).weight.requires_grad = False\n")
     assert "f24(3).gamma.requires_grad" in output
+
+
+def test_a_layer_added_to_an_attribute_s_module_under_a_computed_name_is_said_to_leave():
+    # timm gather_excite / attention2d: `self.gather.add_module(f"bn{i}", nn.BatchNorm2d(c))` and
+    # `self.query.add_module("norm", norm_layer(dim))` (reading self.gather asks what it holds: a cycle)
+    source = """\
+        class GE(nn.Module):
+            def __init__(self, c, n, name):
+                super().__init__()
+                self.gather = nn.Sequential()
+                for i in range(n):
+                    self.gather.add_module(f"bn{i}", nn.BatchNorm2d(c))
+                self.gather.add_module(name, nn.BatchNorm2d(c))
+                self.gather.bn0.weight.requires_grad = False
+    """
+    _, result = convert_text(HEAD + textwrap.dedent(source))
+    assert result.status == "changed"
+    assert (8, "BNP021") in [(f.line, f.code) for f in result.findings]

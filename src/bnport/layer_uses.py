@@ -270,7 +270,7 @@ class LayerUses:
             owner = self.objects.owner_class(store.subject)
             if isinstance(func, cst.Attribute):  # torch's add_module takes torch modules only
                 self._cross(call, node, fact.layer.rule)
-            if owner is not None:
+            if owner is not None and store.key is not None:
                 self.follow_binding(("attr", owner, store.key))
             else:
                 self._escape(node, fact)

@@ -97,6 +97,7 @@ class LayerObjects:
         self._classes: dict[str, list[cst.ClassDef]] | None = None
         self._named: list[NamedAccess] | None = None
         self._adding: set[tuple] = set()  # bindings whose added elements are being looked for
+        self._storing: set[tuple] = set()  # bindings whose stored values are being read
         self._returning: set[cst.FunctionDef] = set()  # functions whose returned values are being read
         self._returns: dict[cst.FunctionDef, Fact | None] = {}
         self.comprehension_facts: dict[int, Fact] = {}  # id of a filtering comprehension -> its elements' fact
@@ -308,8 +309,14 @@ class LayerObjects:
         return ("name", owner, node.value)
 
     def _stored_values(self, key: tuple) -> list | None:
-        values = self._assigned_values(key)
-        return self._with_added(key, values) if values is not None else None
+        if key in self._storing:
+            return None  # a cycle (`self.a.add_module(...)` while finding what self.a holds): not known
+        self._storing.add(key)
+        try:
+            values = self._assigned_values(key)
+            return self._with_added(key, values) if values is not None else None
+        finally:
+            self._storing.discard(key)
 
     def _with_added(self, key: tuple, values: list) -> list:
         """`layers.append(bn)`, `.insert(i, bn)`, `.extend(bns)` on a binding's reads add elements to
