@@ -398,11 +398,12 @@ class LayerObjects:
                 if value is not _NOTHING:
                     values.append(value)
             own = HOLE not in name and bool(values)  # the attribute has stores of its own
-            for store in (a for a in self.named() if a.store and self.owner_class(a.subject) in related):
-                if store.key is None:
-                    values.append(_OPAQUE)  # `add_module(name, m)`: any attribute may be this one
-                elif key_matches(store.key, name, numbered=own):
-                    values.append(store.value)
+            for store in self.named():
+                if not store.store or (store.key is not None and not key_matches(store.key, name, numbered=own)):
+                    continue
+                if self.owner_class(store.subject) in related:
+                    # `add_module(name, m)` under a computed name: any attribute may be this one
+                    values.append(_OPAQUE if store.key is None else store.value)
             values += self._property_values(name, related)
             for owner in related:
                 for statement in owner.body.body:  # class-level `name = ...`
