@@ -2,7 +2,7 @@
 
 import pytest
 
-from bnport.catalogue import example_of, explain_code
+from bnport.catalogue import example_of, explain_code, run_example
 from bnport.convert import convert_file
 from bnport.model import Options
 from bnport.rules import ENGINE_KINDS, load_rules
@@ -21,7 +21,7 @@ def test_every_code_has_an_example_that_raises_it(code):
     assert example is not None, f"{code} has no example (give it one under [codes.{code}] example)"
     if code in PROJECT_ONLY:
         return  # its example is run in a project by tests/test_project.py
-    result = convert_file("example.py", example.encode(), RULES)
+    result = run_example(example, RULES)
     raised = [f for f in result.findings if f.code == code]
     assert raised, [(f.code, f.message) for f in result.findings]
     assert all(f.severity == RULES.codes[code].severity for f in raised)

@@ -124,15 +124,26 @@ def explain_code(code, ruleset: RuleSet) -> str:
              "", "What it says:", f"  {code.message}", "", "Why:", f"  {code.why}", "", "What to do:", f"  {code.fix}"]
     example = example_of(code, ruleset)
     if example is not None:
-        from bnport.convert import convert_file
-
-        result = convert_file("example.py", example.encode(), ruleset)
-        said = [f"  example.py:{f.line}:{f.column}: {f.code} {f.severity}: {f.message}"
+        result = run_example(example, ruleset)
+        said = [f"  {result.path}:{f.line}:{f.column}: {f.code} {f.severity}: {f.message}"
                 for f in result.findings if f.code == code.id]
-        after = result.converted.decode() if result.status == "changed" else example
+        after = example if result.status != "changed" or result.path.endswith(".ipynb") else result.converted.decode()
         lines += ["", "Example:", *_indented(example), "bnport says:", *said, "and writes:", *_indented(after)]
     lines += ["", f"Suppress one: # bnport: ignore[{code.id}]   All of them: --ignore {code.id}"]
     return "\n".join(lines) + "\n"
+
+
+def run_example(example: str, ruleset: RuleSet):
+    """Convert an example: Python source, or (starting with a cell magic) one notebook cell."""
+    import json
+
+    from bnport.convert import convert_file
+
+    if example.startswith("%%"):
+        cell = {"cell_type": "code", "execution_count": None, "metadata": {}, "outputs": [], "source": example}
+        notebook = {"cells": [cell], "metadata": {}, "nbformat": 4, "nbformat_minor": 5}
+        return convert_file("example.ipynb", (json.dumps(notebook, indent=1) + "\n").encode(), ruleset)
+    return convert_file("example.py", example.encode(), ruleset)
 
 
 def example_of(code, ruleset: RuleSet) -> str | None:

@@ -15,7 +15,7 @@ import json
 import re
 from dataclasses import replace
 
-from bnport.model import FileResult, Options
+from bnport.model import FileResult, Finding, Options
 
 _MAGIC = re.compile(r"^(\s*)(?:[%!]|\w+\s*=\s*[%!]|[\w.]+\?\??\s*$)")
 _MASK = "pass  # __bnport_magic_{}__"
@@ -26,7 +26,14 @@ CELL_MARKER = "# __bnport_cell_"  # the line between cells (imports.py: each cel
 _CELL = CELL_MARKER + "{}__\n"
 # Cell magics whose body is Python that IPython runs: the magic line is masked like any other.
 _PYTHON_CELL_MAGIC = re.compile(r"^%%(time|timeit|capture|prun|debug)\b")
+_WRITES_PYTHON = re.compile(r"^%%writefile(\s+-a)?\s+\S+\.py\s*$", re.MULTILINE)
 _CELL_SPLIT = re.compile(r"^# __bnport_cell_(\d+)__\n", re.MULTILINE)
+
+
+def _suppressed(text: str, code: str) -> bool:
+    """`# bnport: ignore` or `# bnport: ignore[<code>, ...]` anywhere in the cell."""
+    return any(m.group(1) is None or code in m.group(1)
+               for m in re.finditer(r"#\s*bnport:\s*ignore(\[[^\]]*\])?", text))
 
 
 class NotebookError(Exception):
@@ -41,15 +48,23 @@ def convert_notebook(path: str, data: bytes, ruleset, options: Options, convert_
         cells = [(i, cell) for i, cell in enumerate(notebook.get("cells", []))
                  if isinstance(cell, dict) and cell.get("cell_type") == "code"]
         masks: list[str] = []
-        pieces, kept = [], []
+        pieces, kept, written = [], [], []
+        cells_by_index = dict(cells)
         for index, cell in cells:
             text = _source_text(cell)
             if text.lstrip().startswith("%%") and not _PYTHON_CELL_MAGIC.match(text.lstrip()):
+                if _WRITES_PYTHON.match(text.lstrip()) and ruleset.mentioned_in(text.encode("utf-8")):
+                    written.append((index, text.lstrip().split("\n", 1)[0]))
                 continue  # a cell magic whose body is not Python (%%bash, %%writefile)
             kept.append((index, cell, text))
             pieces.append(_CELL.format(index) + _mask(text, masks) + ("" if text.endswith("\n") or not text else "\n"))
     except NotebookError as exc:
         return replace(result, status="error", error=f"1:1: cannot parse: {exc}")
+    # `%%writefile model.py` with BatchNorm code: a file the notebook imports later, not converted here
+    code = ruleset.codes[ruleset.common["cell-file"]]
+    written_findings = [Finding(1, 1, code.id, code.severity, code.text(magic=magic), cell=index + 1)
+                        for index, magic in written if not _suppressed(_source_text(cells_by_index[index]), code.id)]
+    result.findings = list(written_findings)
     joined = "".join(pieces)
     if not kept or not ruleset.mentioned_in(joined.encode("utf-8")):
         return result
@@ -62,7 +77,7 @@ def convert_notebook(path: str, data: bytes, ruleset, options: Options, convert_
         cell, start = starts[_cell_at(starts, item.line)]
         return replace(item, line=item.line - start, cell=cell + 1)
 
-    result.findings = [in_cell(f) for f in inner.findings]
+    result.findings = written_findings + [in_cell(f) for f in inner.findings]
     result.edits = [in_cell(e) for e in inner.edits]
     if inner.status != "changed":
         return result
