@@ -10,6 +10,7 @@ Summaries are plain data (tuples and strings): they are cached on disk and sent 
 from __future__ import annotations
 
 import ast
+import re
 
 from bnport.pyast import dotted_ast, parse_quietly
 
@@ -36,7 +37,7 @@ def summarise(source: bytes, module: str, is_package: bool) -> Summary:
     binder = _Binder(package)
     for statement in tree.body:
         binder.statement(statement)
-    for name in _global_writes(tree):
+    for name in _global_writes(source):
         binder.bind(name, None)  # rebound when some function runs: not known
     return binder.result()
 
@@ -146,9 +147,15 @@ def _target_names(target) -> list[str]:
     return [node.id for node in ast.walk(target) if isinstance(node, ast.Name)]
 
 
-def _global_writes(tree) -> set[str]:
-    """Module names a function declares `global` (and may rebind when it runs)."""
-    return {name for node in ast.walk(tree) if isinstance(node, ast.Global) for name in node.names}
+_GLOBAL = re.compile(rb"^[ \t]*global[ \t]+([\w \t,]+?)[ \t]*(?:#.*)?$", re.MULTILINE)
+
+
+def _global_writes(source: bytes) -> set[str]:
+    """Module names a function declares `global` (and may rebind when it runs). Read from the lines
+    (walking the tree for them was most of the time); a docstring line that reads like one only
+    makes a name unknown."""
+    return {name.strip() for match in _GLOBAL.finditer(source)
+            for name in match.group(1).decode("utf-8", "replace").split(",") if name.strip()}
 
 
 def _value(node, names) -> tuple | None:
