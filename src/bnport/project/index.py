@@ -163,6 +163,7 @@ class _Resolver:
     def __init__(self, summaries: dict[str, dict], wanted):
         self.summaries, self.wanted = summaries, wanted
         self._done: dict[str, tuple[str, Export | None]] = {}
+        self._orders: dict[str, tuple] = {}
 
     def resolve(self, name: str, depth: int = 0) -> tuple[str, Export | None]:
         """(the name it finally stands for, its export if it is an alias, subclass or factory)."""
@@ -266,14 +267,26 @@ class _Resolver:
         """(the module that binds `first`, its entry), looking through star imports: the last binding
         in the module's order wins, a star import's included (as at run time)."""
         summary = self.summaries.get(module, {})
-        for key, entry in reversed(summary.items()):
-            if key == first:
-                return module, entry
-            if key.startswith("*") and entry[1] not in seen and len(seen) < _MAX_DEPTH:
-                found = self._lookup(entry[1], first, seen | {module})
+        positions, stars = self._order(module, summary)
+        at = positions.get(first, -1)
+        for position, star in reversed(stars):  # star imports after the module's own binding win
+            if position < at:
+                break
+            if star not in seen and len(seen) < _MAX_DEPTH:
+                found = self._lookup(star, first, seen | {module})
                 if found[1] is not None:
                     return found
-        return module, None
+        return (module, summary[first]) if at >= 0 else (module, None)
+
+    def _order(self, module: str, summary: dict):
+        """(each name's position in the summary, the star imports with theirs): computed once."""
+        cached = self._orders.get(module)
+        if cached is None:
+            keys = list(summary)
+            cached = ({key: i for i, key in enumerate(keys)},
+                      [(i, summary[key][1]) for i, key in enumerate(keys) if key.startswith("*")])
+            self._orders[module] = cached
+        return cached
 
     def _entry(self, name: str):
         """(module, its summary's entry for the next component, the components after it)."""
