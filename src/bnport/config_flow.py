@@ -13,7 +13,7 @@ from __future__ import annotations
 import libcst as cst
 
 from bnport.classrefs import _local_function, param_for as _param_for
-from bnport.expressions import code_of, strip_parens
+from bnport.expressions import code_of, string_text, strip_parens
 from bnport.resolve import qualified_name
 
 _COPIES = ("copy.copy", "copy.deepcopy")
@@ -67,11 +67,11 @@ class ConfigFlow:
                     else:
                         self._added(call, None)
             elif method == "setdefault" and call.args:
-                self._added(call, _text(call.args[0].value))
+                self._added(call, string_text(call.args[0].value))
         elif isinstance(parent, cst.Subscript) and parent.value is node and _stored(ctx, parent):
             key = parent.slice[0].slice.value if len(parent.slice) == 1 and isinstance(
                 parent.slice[0].slice, cst.Index) else None
-            self._added(parent, _text(key) if key is not None else None)
+            self._added(parent, string_text(key) if key is not None else None)
         elif isinstance(parent, cst.StarredDictElement):
             self._dict_keys(ctx.parent(parent), ctx.parent(parent))
 
@@ -85,7 +85,7 @@ class ConfigFlow:
     def _dict_keys(self, where, literal: cst.Dict) -> None:
         for element in literal.elements:
             if isinstance(element, cst.DictElement):
-                self._added(where, _text(element.key))
+                self._added(where, string_text(element.key))
 
     def _added(self, where, key: str | None) -> None:
         """A key given to a config of the class another way than where it is written."""
@@ -93,17 +93,6 @@ class ConfigFlow:
             return
         self.ctx.report_kind(where, self.rule, "config-key", key=key or "a key", target=self.api.target,
                              line=self.line, where=code_of(where).split("\n")[0][:60])
-
-
-def _text(node) -> str | None:
-    node = strip_parens(node)
-    if isinstance(node, cst.SimpleString):
-        try:
-            value = node.evaluated_value
-        except (ValueError, SyntaxError):
-            return None
-        return value if isinstance(value, str) else None
-    return None
 
 
 def _stored(ctx, node) -> bool:

@@ -191,3 +191,15 @@ def short_code(code: str, limit: int = 60) -> str:
     """Code shown in a one-line message: its lines joined, cut at `limit` characters."""
     text = " ".join(line.strip() for line in code.splitlines() if line.strip())
     return text if len(text) <= limit else text[: limit - 3].rstrip() + "..."
+
+
+def string_text(node) -> str | None:
+    """The text a plain string literal spells (`"momentum"`), else None."""
+    node = strip_parens(node)
+    if not isinstance(node, cst.SimpleString):
+        return None
+    try:
+        value = node.evaluated_value
+    except (ValueError, SyntaxError):
+        return None
+    return value if isinstance(value, str) else None

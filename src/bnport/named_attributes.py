@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import libcst as cst
 
-from bnport.expressions import strip_parens
+from bnport.expressions import string_text, strip_parens
 
 HOLE = "{}"
 
@@ -31,11 +31,8 @@ def name_key(node) -> str | None:
     """The key a name argument spells: a string literal's text or an f-string's pattern."""
     node = strip_parens(node)
     if isinstance(node, cst.SimpleString):
-        try:
-            text = node.evaluated_value
-        except (ValueError, SyntaxError):
-            return None
-        return text if isinstance(text, str) and HOLE not in text else None
+        text = string_text(node)
+        return text if text is not None and HOLE not in text else None
     if isinstance(node, cst.FormattedString):
         parts = []
         for part in node.parts:
