@@ -90,7 +90,7 @@ def rewrite(paths, target, show_diff, check, output_format, quiet, verbose, jobs
     target = target or config.target
     mode = "diff" if show_diff else "check" if check else "write"
     jobs = jobs or os.cpu_count() or 1
-    project = None if no_project else _project(where, ruleset, config, cache_dir, not no_cache, jobs)
+    project = None if no_project else _project_while_importing(where, ruleset, config, cache_dir, not no_cache, jobs)
     if stdin:
         sys.exit(_rewrite_stdin(stdin_filename or "-", mode, output_format, quiet, verbose, ruleset, config,
                                 options, force_exclude, target, show_statistics, project))
@@ -132,6 +132,35 @@ def _report(results, mode, output_format, quiet, verbose, ruleset, target, show_
             stream = sys.stderr
         print_text(results, mode, quiet, verbose, stream=stream, notes=notes, stdin=stdin,
                    statistics=statistics(results, ruleset) if show_statistics else None, leftover=leftover)
+
+
+def _project_while_importing(where: list[str], ruleset, config, cache_dir, use_cache: bool, jobs: int):
+    """On a tree with several workers, the project index is built in a forked process while this one
+    imports the converter (libcst), which the workers then inherit instead of each importing it."""
+    if jobs <= 1 or not hasattr(os, "fork") or not any(os.path.isdir(p) for p in where):
+        return _project(where, ruleset, config, cache_dir, use_cache, jobs)
+    import multiprocessing
+
+    context = multiprocessing.get_context("fork")
+    receiver, sender = context.Pipe(duplex=False)
+
+    def build():  # runs in the forked child: nothing is pickled but the index it sends back
+        try:
+            sender.send(("index", _project(where, ruleset, config, cache_dir, use_cache, 1)))
+        except BaseException as exc:  # noqa: BLE001 - told to the parent, which builds it itself
+            sender.send(("failed", repr(exc)))
+
+    child = context.Process(target=build, daemon=True)
+    child.start()
+    sender.close()
+    import bnport.convert  # noqa: F401 - the workers fork from here with it loaded
+
+    try:
+        kind, value = receiver.recv()
+    except EOFError:
+        kind, value = "failed", "the process building the index ended"
+    child.join()
+    return value if kind == "index" else _project(where, ruleset, config, cache_dir, use_cache, jobs)
 
 
 def _project(where: list[str], ruleset, config, cache_dir, use_cache: bool, jobs: int):
