@@ -368,3 +368,16 @@ def test_a_subclass_whose_init_only_forwards_is_called_like_its_base(tmp_path):
     run_in(tmp_path, ".")
     text = (tmp_path / "pkg" / "model.py").read_text()
     assert "MyBN(8, momentum=0.99)" in text and "MyBN(8, 1e-3, 0.8)" in text
+
+
+@pytest.mark.parametrize("newline, body", [("\r\n", "def reset():\r\n    global NORM\r\n    NORM = nn.GroupNorm\r\n"),
+                                           ("\n", "def reset(): global NORM; NORM = nn.GroupNorm\n")])
+def test_a_global_rebinding_in_any_spelling_makes_an_export_unknown(tmp_path, newline, body):
+    (tmp_path / "pkg").mkdir()
+    (tmp_path / "pkg" / "__init__.py").write_text("")
+    (tmp_path / "pkg" / "norms.py").write_bytes(
+        ("import torch.nn as nn" + newline + "NORM = nn.BatchNorm2d" + newline + body).encode())
+    (tmp_path / "pkg" / "model.py").write_text("from pkg.norms import NORM\n\nbn = NORM(64, momentum=0.1)\n")
+    report, _ = run_in(tmp_path, ".")
+    assert "momentum=0.1" in (tmp_path / "pkg" / "model.py").read_text()  # not converted with certainty
+    assert "BNP001" in [x["code"] for f in report["files"] for x in f["findings"] if f["path"].endswith("model.py")]

@@ -521,3 +521,42 @@ def test_a_layer_added_to_an_attribute_s_module_under_a_computed_name_is_said_to
     _, result = convert_text(HEAD + textwrap.dedent(source))
     assert result.status == "changed"
     assert (8, "BNP021") in [(f.line, f.code) for f in result.findings]
+
+
+def test_a_config_is_followed_only_where_it_is_the_converted_one():
+    source = """\
+        cfg = dict(type=nn.BatchNorm2d, momentum=0.1)
+        head = dict(cfg, momentum=0.3)
+        cfg = dict(lr=0.01, momentum=0.9)
+        sgd = dict(cfg, momentum=0.95)
+        def with_momentum(c, m):
+            return dict(c, momentum=m)
+        a = with_momentum(head, 0.2)
+        b = with_momentum(dict(lr=0.1), 0.9)
+        other = dict(head, type=nn.InstanceNorm2d, momentum=0.3)
+    """
+    output = converted(source)
+    assert "head = dict(cfg, momentum=0.7)" in output and "sgd = dict(cfg, momentum=0.95)" in output
+    assert "return dict(c, momentum=m)" in output  # other callers give it other dicts: reported, not converted
+    assert [f for f in findings(source) if f[1] == "BNP039"] == [(8, "BNP039"), (11, "BNP039"), (11, "BNP039")]
+
+
+def test_walks_are_found_from_the_loop_around_the_test():
+    source = """\
+        class Net(nn.Module):
+            def init(self):
+                for m in self.modules():
+                    if isinstance(m, nn.Conv2d):
+                        pass
+                for m in (self.bn1, self.bn2):
+                    if isinstance(m, nn.BatchNorm2d):
+                        m.eval()
+                for m in self.modules():
+                    if isinstance(m, nn.BatchNorm2d):
+                        m.eval()
+                self.apply(self._init_weights)
+            def _init_weights(self, m):
+                if isinstance(m, nn.BatchNorm2d):
+                    m.eval()
+    """
+    assert [f for f in findings(source) if f[1] == "BNP040"] == [(11, "BNP040"), (14, "BNP040")]

@@ -12,9 +12,10 @@ from __future__ import annotations
 
 import libcst as cst
 
-from bnport.classrefs import _local_function, param_for as _param_for
+from bnport.classrefs import _direct_calls, _local_function, param_for as _param_for
 from bnport.expressions import code_of, string_text, strip_parens
 from bnport.resolve import qualified_name
+from bnport.value_flow import loads_after
 
 _COPIES = ("copy.copy", "copy.deepcopy")
 
@@ -27,7 +28,9 @@ class ConfigFlow:
         keys = set(rule.args) | set(rule.source_signature)
         self.keys = keys - set(ctx.ruleset.builder_keys) - set(ctx.ruleset.config_keys)
 
-    def follow(self, node) -> None:
+    def follow(self, node, sole: bool = True) -> None:
+        """`sole`: the config reaches here only from the converted one (a function's parameter that
+        other calls give other dicts is not: its derived configs are reported, not converted)."""
         if id(node) in self._seen:
             return
         self._seen.add(id(node))
@@ -36,28 +39,33 @@ class ConfigFlow:
         if isinstance(parent, cst.Assign) and parent.value is node:
             for target in (t.target for t in parent.targets):
                 if isinstance(target, cst.Name):
-                    self._name(target)
+                    self._name(target, sole)
         elif isinstance(parent, cst.Arg):
             call = ctx.parent(parent)
             if not isinstance(call, cst.Call):
                 return
             name = qualified_name(ctx, call.func)
             if isinstance(call.func, cst.Name) and call.func.value == "dict" and call.args[0] is parent:
-                self.plan(call, 1)  # `dict(cfg, momentum=0.3)`
-                self.follow(call)
+                retyped = [a for a in call.args if a.keyword is not None and a.keyword.value in ctx.ruleset.config_keys]
+                if sole and not retyped:
+                    self.plan(call, 1)  # `dict(cfg, momentum=0.3)`
+                    self.follow(call)
+                else:  # another class (`type=`), or maybe not this config: its keys are the source's
+                    for arg in call.args[1:]:
+                        self._added(call, arg.keyword.value if arg.keyword is not None else None)
             elif name in _COPIES:
-                self.follow(call)
+                self.follow(call, sole)
             elif (function := _local_function(ctx, call.func)) is not None:
                 param = _param_for(function, call, parent)
                 if param is not None:
-                    self._name(param.name)
+                    self._name(param.name, sole and len(_direct_calls(ctx, function)) == 1)
         elif isinstance(parent, cst.Attribute) and parent.value is node:
             call = ctx.parent(parent)
             if not (isinstance(call, cst.Call) and call.func is parent):
                 return
             method = parent.attr.value
             if method == "copy":
-                self.follow(call)
+                self.follow(call, sole)
             elif method == "update":
                 for arg in call.args:
                     if arg.keyword is not None:
@@ -75,12 +83,10 @@ class ConfigFlow:
         elif isinstance(parent, cst.StarredDictElement):
             self._dict_keys(ctx.parent(parent), ctx.parent(parent))
 
-    def _name(self, name: cst.Name) -> None:
-        scope = self.ctx.scopes.get(name)
-        for assignment in scope[name.value] if scope is not None else ():
-            if assignment.node is name or (isinstance(assignment.node, cst.Param) and assignment.node.name is name):
-                for access in assignment.references:
-                    self.follow(access.node)
+    def _name(self, name: cst.Name, sole: bool) -> None:
+        # the reads this assignment reaches: up to the name's next assignment (`cfg = dict(lr=...)`)
+        for load in loads_after(self.ctx, name):
+            self.follow(load, sole)
 
     def _dict_keys(self, where, literal: cst.Dict) -> None:
         for element in literal.elements:
@@ -89,8 +95,8 @@ class ConfigFlow:
 
     def _added(self, where, key: str | None) -> None:
         """A key given to a config of the class another way than where it is written."""
-        if key is not None and key not in self.keys:
-            return
+        if key is not None and key not in self.keys and key not in self.ctx.ruleset.config_keys:
+            return  # (a new `type` makes the converted arguments another class's)
         self.ctx.report_kind(where, self.rule, "config-key", key=key or "a key", target=self.api.target,
                              line=self.line, where=code_of(where).split("\n")[0][:60])
 

@@ -25,7 +25,7 @@ def report_traversals(ctx, guards, objects, tests) -> None:
         if found is None or id(found[0]) in done:
             continue
         test, subject = found[0], strip_parens(found[1]) if found[1] is not None else None
-        walk = _walk_of(ctx, subject, walks) if isinstance(subject, cst.Name) else None
+        walk = _walk_of(ctx, subject, walks, test) if isinstance(subject, cst.Name) else None
         done.add(id(test))
         if walk is not None and id(walk) not in done:  # said once per walk, where the walk is
             done.add(id(walk))
@@ -33,25 +33,30 @@ def report_traversals(ctx, guards, objects, tests) -> None:
                             framework=layer.rule.apis[0].sources[0].split(".")[0], target=layer.api.target)
 
 
-def _walk_of(ctx, name: cst.Name, walks) -> cst.Call | None:
-    """The walk that gives `name` its value: the loop (or comprehension) over `x.modules()`, or
-    `x.apply(fn)` for a parameter of `fn`."""
+def _walk_of(ctx, name: cst.Name, walks, test) -> cst.Call | None:
+    """The walk that gives `name` its value at `test`: the innermost loop (or comprehension) around
+    the test that binds the name, over `x.modules()`; or `x.apply(fn)` for a parameter of `fn`."""
+    child, current = test, ctx.parent(test)
+    while current is not None and not isinstance(current, (cst.FunctionDef, cst.Lambda, cst.ClassDef)):
+        loop = current if isinstance(current, cst.For) and child is current.body else None
+        if isinstance(current, (cst.ListComp, cst.SetComp, cst.GeneratorExp, cst.DictComp)):
+            loop = current.for_in
+        if loop is not None and any(isinstance(n, cst.Name) and n.value == name.value for n in _names(loop.target)):
+            return _traversal(strip_parens(loop.iter), walks)
+        child, current = current, ctx.parent(current)
     scope = ctx.scopes.get(name)
     for assignment in scope[name.value] if scope is not None else ():
-        binder = assignment.node
-        if isinstance(binder, cst.Param):
-            call = _applied(ctx, binder, walks)
-            if call is not None:
-                return call
-            continue
-        holder = ctx.parent(binder)
-        while isinstance(holder, (cst.Element, cst.Tuple, cst.List)):
-            holder = ctx.parent(holder)
-        if isinstance(holder, (cst.For, cst.CompFor)):
-            call = _traversal(strip_parens(holder.iter), walks)
+        if isinstance(assignment.node, cst.Param):
+            call = _applied(ctx, assignment.node, walks)
             if call is not None:
                 return call
     return None
+
+
+def _names(target) -> list:
+    if isinstance(target, (cst.Tuple, cst.List)):
+        return [n for e in target.elements for n in _names(e.value)]
+    return [target]
 
 
 def _traversal(node, walks) -> cst.Call | None:
@@ -68,14 +73,25 @@ def _traversal(node, walks) -> cst.Call | None:
 def _applied(ctx, param: cst.Param, walks) -> cst.Call | None:
     """`model.apply(fn)` where `param` is fn's first parameter."""
     function = ctx.parent(ctx.parent(param))
-    if not (isinstance(function, cst.FunctionDef) and function.params.params and function.params.params[0] is param):
+    if not isinstance(function, cst.FunctionDef):
+        return None
+    params = function.params.params
+    method = isinstance(ctx.parent(ctx.parent(function)), cst.ClassDef) and len(params) > 1 and params[1] is param
+    if not (params and (params[0] is param or method)):
         return None
     scope = ctx.scopes.get(function)
-    for assignment in scope[function.name.value] if scope is not None else ():
-        for access in assignment.references:
-            arg = ctx.parent(access.node)
-            call = ctx.parent(arg) if isinstance(arg, cst.Arg) else None
-            if (isinstance(call, cst.Call) and isinstance(call.func, cst.Attribute) and call.func.attr.value in walks
-                    and "apply" == call.func.attr.value):
-                return call
+    found = [access.node for assignment in (scope[function.name.value] if scope is not None else ())
+             for access in assignment.references]
+    if method:  # `self.apply(self._init_weights)`: the method read through self
+        found = [a for a in _attributes_named(ctx, function.name.value)]
+    for node in found:
+        arg = ctx.parent(node)
+        call = ctx.parent(arg) if isinstance(arg, cst.Arg) else None
+        if (isinstance(call, cst.Call) and isinstance(call.func, cst.Attribute) and call.func.attr.value in walks
+                and call.func.attr.value == "apply"):
+            return call
     return None
+
+
+def _attributes_named(ctx, name: str) -> list:
+    return [n for n in ctx.index.self_attributes if n.attr.value == name]

@@ -33,29 +33,7 @@ class ValueFlow:
         self._meetings.append((statement, rule, value, other, how))
 
     def derived_loads(self, target: cst.Name) -> list[cst.CSTNode]:
-        """The loads of a name given a MindSpore value (assigned, or a parameter passed one): those
-        after it, up to a plain assignment in the same block (a conditional one may not run; `+=`
-        keeps the value MindSpore); not those in a branch that excludes the assignment's."""
-        ctx = self.ctx
-        scope = ctx.scopes.get(target)
-        assignments = list(scope[target.value]) if scope is not None else []
-        own = [a for a in assignments if a.node is target or (isinstance(a.node, cst.Param) and a.node.name is target)]
-        if not own:
-            return []
-        start = ctx.position(target)
-        statement = statement_of(ctx, target)
-        block = ctx.parent(statement)
-        ends = []
-        for a in assignments:
-            later = statement_of(ctx, a.node)
-            if ctx.position(a.node) > start and ctx.parent(later) is block and _plain_store(ctx, a.node):
-                ends.append(later)
-        # the next assignment's statement still reads the old value on its right (`w = c.weight * w`)
-        end = min(ends, key=ctx.position) if ends else None
-        loads = {id(r.node): r.node for a in assignments for r in a.references}
-        return [node for node in loads.values() if ctx.position(node) > start and (
-            end is None or ctx.position(node) < ctx.position(end) or statement_of(ctx, node) is end)
-                and not _exclusive(ctx, statement, node)]
+        return loads_after(self.ctx, target)
 
     def foreign_now(self, other) -> bool:
         """Whether `other` is a source-framework value, by what is known so far."""
@@ -165,6 +143,31 @@ class ValueFlow:
                     and ctx.position(target) < at):
                 values.append(statement.value)
         return values
+
+
+def loads_after(ctx, target: cst.Name) -> list[cst.CSTNode]:
+    """The reads of a name that its assignment (or parameter) `target` reaches: those after it, up
+    to a plain assignment in the same block (a conditional one may not run; `+=` keeps the value);
+    not those in a branch that excludes the assignment's."""
+    scope = ctx.scopes.get(target)
+    assignments = list(scope[target.value]) if scope is not None else []
+    own = [a for a in assignments if a.node is target or (isinstance(a.node, cst.Param) and a.node.name is target)]
+    if not own:
+        return []
+    start = ctx.position(target)
+    statement = statement_of(ctx, target)
+    block = ctx.parent(statement)
+    ends = []
+    for a in assignments:
+        later = statement_of(ctx, a.node)
+        if ctx.position(a.node) > start and ctx.parent(later) is block and _plain_store(ctx, a.node):
+            ends.append(later)
+    # the next assignment's statement still reads the old value on its right (`w = c.weight * w`)
+    end = min(ends, key=ctx.position) if ends else None
+    loads = {id(r.node): r.node for a in assignments for r in a.references}
+    return [node for node in loads.values() if ctx.position(node) > start and (
+        end is None or ctx.position(node) < ctx.position(end) or statement_of(ctx, node) is end)
+            and not _exclusive(ctx, statement, node)]
 
 
 def _plain_store(ctx, target) -> bool:

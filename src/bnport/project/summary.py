@@ -147,7 +147,8 @@ def _target_names(target) -> list[str]:
     return [node.id for node in ast.walk(target) if isinstance(node, ast.Name)]
 
 
-_GLOBAL = re.compile(rb"^[ \t]*global[ \t]+([\w \t,]+?)[ \t]*(?:#.*)?$", re.MULTILINE)
+# `global A, B` on its own line or after `:` / `;` (`def f(): global A; A = ...`), any line ending
+_GLOBAL = re.compile(rb"(?:^|[:;])[ \t]*global[ \t]+([\w \t,]+?)[ \t]*(?=[;#\r\n]|$)", re.MULTILINE)
 
 
 def _global_writes(source: bytes) -> set[str]:
