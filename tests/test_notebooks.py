@@ -161,6 +161,9 @@ def test_cell_magics_that_run_python_are_converted_and_others_left_alone():
     assert sources[2] == "%%capture out\nbn2 = mindspore.nn.BatchNorm2d(3)\n"
     assert sources[3] == cells[3]["source"]  # not run as Python: the file it writes is converted on its own
     assert [(f.cell, f.code) for f in result.findings if f.code == "BNP042"] == [(4, "BNP042")]  # but said
+    cells[3]["source"] = "%%file 'my model.py'\nbn3 = nn.BatchNorm2d(3)\n"  # IPython's alias, a quoted name
+    result = convert(json.dumps({"cells": cells}, indent=1).encode())
+    assert [(f.cell, f.code) for f in result.findings if f.code == "BNP042"] == [(4, "BNP042")]
     cells[3]["source"] = "%%writefile model.py\nbn3 = nn.BatchNorm2d(3)  # bnport: ignore[BNP042]\n"
     result = convert(json.dumps({"cells": cells}, indent=1).encode())
     assert not [f for f in result.findings if f.code == "BNP042"]

@@ -560,3 +560,14 @@ def test_walks_are_found_from_the_loop_around_the_test():
                     m.eval()
     """
     assert [f for f in findings(source) if f[1] == "BNP040"] == [(11, "BNP040"), (14, "BNP040")]
+
+
+def test_serialized_configs_under_any_import_spelling_and_not_when_only_compared():
+    source = """\
+        import tensorflow as tf
+        spec = {"class_name": "BatchNormalization", "config": {}}
+        bn = tf.keras.layers.deserialize(spec)
+        same = layer.get_config() == {"class_name": "BatchNormalization"}
+        EXPECTED = {"class_name": "BatchNormalization"}
+    """
+    assert findings(source, head="") == [(3, "BNP041")]

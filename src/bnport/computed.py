@@ -101,7 +101,7 @@ def serialized_classes(ctx: Context) -> None:
     keys = ctx.ruleset.serialized_keys
     if not keys:
         return
-    imported = {a.name.split(".")[0] for a in ctx.index.all_scopes[0].assignments if isinstance(a, ImportAssignment)}
+    imported = {_imported_root(a.node) for a in ctx.index.all_scopes[0].assignments if isinstance(a, ImportAssignment)}
     imported |= {reference.name.split(".")[0] for reference in ctx.references.values() if reference.name}
     for string in ctx.index.strings:
         element = ctx.parent(string)
@@ -111,23 +111,35 @@ def serialized_classes(ctx: Context) -> None:
         found = next(((name, entry) for name, entry in ctx.ruleset.by_source.items()
                       if text and name.rsplit(".", 1)[-1] == text and entry[1].target is not None
                       and name.split(".")[0] in imported), None)
-        if found is not None:
+        built = _built_at(ctx, element)
+        if found is not None and built != []:
             name, (rule, api) = found
-            for where in _built_at(ctx, element) or [string]:
+            for where in built or [string]:
                 ctx.report_kind(where, rule, "serialized-class", value=code_of(string), source=name, target=api.target)
 
 
-def _built_at(ctx: Context, element) -> list:
+def _imported_root(node) -> str:
+    """The top-level module an import statement reads (`import tensorflow as tf`: tensorflow)."""
+    if isinstance(node, cst.ImportFrom) and node.module is not None:
+        return code_of(node.module).split(".")[0]
+    if isinstance(node, cst.Import) and node.names:
+        return code_of(node.names[0].name).split(".")[0]
+    return ""
+
+
+def _built_at(ctx: Context, element) -> list | None:
     """The calls the config literal holding `element` is given to (directly or through a name it is
-    assigned to): where the layer is built."""
+    assigned to): where the layer is built; [] where nothing is built from it; None: not seen."""
     literal = ctx.parent(element)
     while isinstance(ctx.parent(literal), (cst.DictElement, cst.Element)):
         literal = ctx.parent(ctx.parent(literal))
     holder = ctx.parent(literal)
     if isinstance(holder, cst.Arg):
         return [ctx.parent(holder)]
+    if isinstance(holder, (cst.Comparison, cst.ComparisonTarget)):
+        return []  # compared with, not built from
     if not (isinstance(holder, cst.Assign) and len(holder.targets) == 1 and isinstance(holder.targets[0].target, cst.Name)):
-        return []
+        return None  # where it goes is not seen: said where it is written
     target = holder.targets[0].target
     scope = ctx.scopes.get(target)
     calls = []

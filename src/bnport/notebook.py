@@ -26,7 +26,7 @@ CELL_MARKER = "# __bnport_cell_"  # the line between cells (imports.py: each cel
 _CELL = CELL_MARKER + "{}__\n"
 # Cell magics whose body is Python that IPython runs: the magic line is masked like any other.
 _PYTHON_CELL_MAGIC = re.compile(r"^%%(time|timeit|capture|prun|debug)\b")
-_WRITES_PYTHON = re.compile(r"^%%writefile(\s+-a)?\s+\S+\.py\s*$", re.MULTILINE)
+_WRITES_PYTHON = re.compile(r"^%%(?:writefile|file)(\s+-a)?\s+(['\"]?).+\.py\2\s*$", re.MULTILINE)
 _CELL_SPLIT = re.compile(r"^# __bnport_cell_(\d+)__\n", re.MULTILINE)
 
 
