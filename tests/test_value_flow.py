@@ -571,3 +571,18 @@ def test_serialized_configs_under_any_import_spelling_and_not_when_only_compared
         EXPECTED = {"class_name": "BatchNormalization"}
     """
     assert findings(source, head="") == [(3, "BNP041")]
+
+
+def test_dataclass_fields_through_annotations_and_configs_merged_with_or():
+    source = """\
+        from dataclasses import dataclass
+        from typing import Optional
+        @dataclass
+        class Cfg:
+            norm_layer: type = nn.BatchNorm2d
+        def build(a: "Cfg", b: Optional[Cfg], c: Cfg | None):
+            return a.norm_layer(8, momentum=0.1), b.norm_layer(8, momentum=0.1), c.norm_layer(8, momentum=0.1)
+        cfg = dict(type=nn.BatchNorm2d)
+        merged = cfg | {"momentum": 0.3}
+    """
+    assert findings(source) == [(9, "BNP004"), (9, "BNP004"), (9, "BNP004"), (11, "BNP039")]

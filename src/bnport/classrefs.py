@@ -261,7 +261,7 @@ class ClassFlow:
                 binder = assignment.node
                 if isinstance(binder, cst.Param):
                     annotation = binder.annotation.annotation if binder.annotation is not None else None
-                    bound = isinstance(annotation, cst.Name) and annotation.value == klass.name.value
+                    bound = _names_class(annotation, klass.name.value)
                 else:
                     statement = ctx.parent(ctx.parent(binder))
                     value = statement.value if isinstance(statement, cst.Assign) else None
@@ -534,3 +534,17 @@ def param_for(function: cst.FunctionDef, call: cst.Call, arg: cst.Arg) -> cst.Pa
     if any(a.star or a.keyword for a in call.args[:index]):
         return None
     return params[index] if index < len(params) else None
+
+
+def _names_class(annotation, name: str) -> bool:
+    """An annotation naming the class: `Cfg`, `"Cfg"`, `Optional[Cfg]`, `Cfg | None`."""
+    annotation = strip_parens(annotation) if annotation is not None else None
+    if isinstance(annotation, cst.Name):
+        return annotation.value == name
+    if isinstance(annotation, cst.SimpleString):
+        return annotation.value.strip("'\"") == name
+    if isinstance(annotation, cst.Subscript):
+        return any(isinstance(e.slice, cst.Index) and _names_class(e.slice.value, name) for e in annotation.slice)
+    if isinstance(annotation, cst.BinaryOperation) and isinstance(annotation.operator, cst.BitOr):
+        return _names_class(annotation.left, name) or _names_class(annotation.right, name)
+    return False

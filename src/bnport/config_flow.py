@@ -82,11 +82,25 @@ class ConfigFlow:
             self._added(parent, string_text(key) if key is not None else None)
         elif isinstance(parent, cst.StarredDictElement):
             self._dict_keys(ctx.parent(parent), ctx.parent(parent))
+        elif isinstance(parent, cst.BinaryOperation) and isinstance(parent.operator, cst.BitOr) and parent.left is node:
+            self._merged(parent, parent.right)  # `cfg | {"momentum": m}`
+        elif isinstance(parent, cst.AugAssign) and isinstance(parent.operator, cst.BitOrAssign) and parent.target is node:
+            self._merged(parent, parent.value)  # `cfg |= dict(momentum=m)`
 
     def _name(self, name: cst.Name, sole: bool) -> None:
         # the reads this assignment reaches: up to the name's next assignment (`cfg = dict(lr=...)`)
         for load in loads_after(self.ctx, name):
             self.follow(load, sole)
+
+    def _merged(self, where, other) -> None:
+        other = strip_parens(other)
+        if isinstance(other, cst.Dict):
+            self._dict_keys(where, other)
+        elif isinstance(other, cst.Call) and isinstance(other.func, cst.Name) and other.func.value == "dict":
+            for arg in other.args:
+                self._added(where, arg.keyword.value if arg.keyword is not None else None)
+        else:
+            self._added(where, None)
 
     def _dict_keys(self, where, literal: cst.Dict) -> None:
         for element in literal.elements:
