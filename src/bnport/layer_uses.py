@@ -18,15 +18,15 @@ from dataclasses import dataclass, field
 
 import libcst as cst
 
-from bnport.classrefs import ClassFlow, param_for as _param_for, returns_of
+from bnport.classrefs import ClassFlow, _local_function, param_for as _param_for
 from bnport.context import Context
 from bnport.expressions import code_of, literal_key, short_code as _short, strip_parens
 from bnport.guards import Guards
-from bnport.layers import _BY_NAME, _LOOKS, GROWS, Fact, Layer, LayerObjects, combine
+from bnport.layers import _BY_NAME, _LOOKS, GROWS, Fact, LayerObjects, combine
 from bnport.resolve import qualified_name
 from bnport.rules import AttrSpec, Rule
 from bnport.named_attributes import key_matches
-from bnport.value_flow import ValueFlow, statement_of as _statement_of
+from bnport.value_flow import ValueFlow, loads_after, statement_of as _statement_of
 
 _DERIVED = AttrSpec(name="", tensor=True)  # a value computed from a layer's tensors
 # where a value is followed on from (an assignment, a member, an application, an argument)
@@ -285,7 +285,7 @@ class LayerUses:
         if name is not None and name.split(".")[0] in self._roots:
             self._cross(call, node, fact.layer.rule)
             return
-        function = self._local_function(func)
+        function = _local_function(self.ctx, func)
         if function is not None:
             param = _param_for(function, call, arg)
             if param is not None:
@@ -337,15 +337,6 @@ class LayerUses:
         # other modules may import the function
         public = isinstance(ctx.parent(ctx.parent(function)), cst.Module) and not function.name.value.startswith("_")
         return not public and all(isinstance(ctx.parent(call), _FOLLOWED) for call in calls)
-
-    def _local_function(self, func) -> cst.FunctionDef | None:
-        if not isinstance(func, cst.Name):
-            return None
-        scope = self.ctx.scopes.get(func)
-        assignments = list(scope[func.value]) if scope is not None else []
-        if len(assignments) == 1 and isinstance(assignments[0].node, cst.FunctionDef):
-            return assignments[0].node
-        return None
 
     def _inside(self, node, ancestor) -> bool:
         while node is not None:
@@ -542,7 +533,7 @@ class LayerUses:
                     return
                 name = qualified_name(ctx, call.func)
                 form = ctx.ruleset.initializers.get(name) if name else None
-                function = self._local_function(call.func)
+                function = _local_function(self.ctx, call.func)
                 if form is not None and call.args and call.args[0] is parent and current is node and not derived:
                     self._initializer(call, form, new, rule)
                 elif name is not None and name.split(".")[0] in self._roots:
@@ -592,7 +583,7 @@ class LayerUses:
         if id(name) in self._done:
             return
         self._done.add(id(name))
-        for load in self.values.derived_loads(name):
+        for load in loads_after(self.ctx, name):
             if id(load) not in self._done:
                 self._done.add(id(load))
                 self._tensor(load, name.value, _DERIVED, fact, derived=True)

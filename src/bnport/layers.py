@@ -28,8 +28,8 @@ import libcst as cst
 
 from bnport.classrefs import ClassFlow, _local_definition, returns_of
 from bnport.context import Context
-from bnport.expressions import code_of, strip_parens
-from bnport.index import ClassScope, FunctionScope, Scope
+from bnport.expressions import strip_parens
+from bnport.index import Scope
 from bnport.named_attributes import HOLE, NamedAccess, key_matches, named_accesses
 from bnport.resolve import qualified_name
 from bnport.rules import Api, Rule

@@ -32,9 +32,6 @@ class ValueFlow:
         """`value` (MindSpore) meets `other`: how = "operand" | "argument" | "target" | "receiver" | "state"."""
         self._meetings.append((statement, rule, value, other, how))
 
-    def derived_loads(self, target: cst.Name) -> list[cst.CSTNode]:
-        return loads_after(self.ctx, target)
-
     def foreign_now(self, other) -> bool:
         """Whether `other` is a source-framework value, by what is known so far."""
         return self._is_foreign(other, set())
