@@ -586,3 +586,75 @@ def test_dataclass_fields_through_annotations_and_configs_merged_with_or():
         merged = cfg | {"momentum": 0.3}
     """
     assert findings(source) == [(9, "BNP004"), (9, "BNP004"), (9, "BNP004"), (11, "BNP039")]
+
+
+def test_configs_held_by_self_attributes_unpacked_or_updated_in_place_are_followed():
+    source = """\
+        class Net:
+            def __init__(self):
+                self.norm_cfg = dict(type=nn.BatchNorm2d, momentum=0.1)
+                self.head_cfg = dict(self.norm_cfg, momentum=0.3)
+                cfg, width = dict(type=nn.BatchNorm2d), 64
+                items = dict(cfg.items(), momentum=0.3)
+                cfg |= dict(momentum=0.3)
+                self.norm_cfg |= {"eps": 1e-3}
+    """
+    output = converted(source)
+    assert "self.head_cfg = dict(self.norm_cfg, momentum=0.7)" in output
+    assert "items = dict(cfg.items(), momentum=0.7)" in output
+    assert [f for f in findings(source) if f[1] == "BNP039"] == [(9, "BNP039"), (10, "BNP039")]
+
+
+def test_a_self_attribute_stored_more_than_once_gives_configs_that_are_reported_not_converted():
+    source = """\
+        class Net:
+            def __init__(self, other):
+                self.norm_cfg = dict(type=nn.BatchNorm2d, momentum=0.1)
+                if other:
+                    self.norm_cfg = other
+                self.head_cfg = dict(self.norm_cfg, momentum=0.3)
+    """
+    assert "dict(self.norm_cfg, momentum=0.3)" in converted(source)
+    assert [f for f in findings(source) if f[1] == "BNP039"] == [(8, "BNP039")]
+
+
+def test_a_dataclass_field_reached_through_a_self_attribute_is_reported_where_called():
+    source = """\
+        from dataclasses import dataclass
+        @dataclass
+        class Cfg:
+            norm_layer: type = nn.BatchNorm2d
+        class Net(nn.Module):
+            def __init__(self, cfg: Cfg, other):
+                super().__init__()
+                self.cfg = cfg
+                self.other = other
+                self.bn = self.cfg.norm_layer(64, momentum=0.1)
+                self.gn = self.other.norm_layer(64, momentum=0.1)
+    """
+    assert findings(source) == [(12, "BNP004")]
+
+
+def test_registries_of_any_mapping_are_followed_and_other_literal_keys_are_not_reported():
+    source = """\
+        class Registry(dict):
+            pass
+        NORMS = Registry()
+        NORMS["BN"] = nn.BatchNorm2d
+        NORMS["GN"] = nn.GroupNorm
+        bn = NORMS["BN"](64, momentum=0.1)
+        gn = NORMS["GN"](32, 64, eps=1e-3)
+        got = NORMS.get("GN")(32, 64, eps=1e-3)
+        def build(kind):
+            return NORMS[kind](64, momentum=0.1)
+    """
+    assert findings(source) == [(8, "BNP004"), (12, "BNP004")]
+
+
+def test_a_serialized_config_key_belongs_to_the_framework_that_declares_it():
+    source = """\
+        spec = {"class_name": "BatchNorm2d", "config": {}}
+        layer = build(spec)
+        bn = nn.BatchNorm2d(4)
+    """
+    assert findings(source) == []  # torch has no serialized layer configs

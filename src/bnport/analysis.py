@@ -380,7 +380,7 @@ class _Analyser:
                                             keep=self._config_keep(config, node)) is None:
             return
         if config is not None:  # the configs made from it, and the keys added to it
-            derived = ConfigFlow(ctx, lambda call, skip: self.plan(call, rule, api, layer=False, keep_func=True,
+            derived = ConfigFlow(ctx, self.flow, lambda call, skip: self.plan(call, rule, api, layer=False, keep_func=True,
                                                                    skip=skip, defaults=False),
                                  rule, api, ctx.position(config)[0])
             derived.follow(config)

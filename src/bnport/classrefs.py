@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 import libcst as cst
 
 from bnport.context import Context
-from bnport.expressions import strip_parens
+from bnport.expressions import string_text, strip_parens
 from bnport.index import ClassScope, ModuleScope
 from bnport.rules import Rule
 
@@ -152,24 +152,32 @@ class ClassFlow:
         self._registry_loads(assignments[0], rule, sole, offset, flow, seen)
         return True
 
-    def _registry_loads(self, assignment, rule, sole: bool, offset: int, flow: Flow, seen: set) -> None:
-        """`REG[key](...)` and `REG.get(key)(...)`: the class the key picks; `REG[key] = X`: another entry."""
+    def _registry_loads(self, assignment, rule, sole: bool, offset: int, flow: Flow, seen: set,
+                        key: str | None = None) -> None:
+        """`REG[key](...)` and `REG.get(key)(...)`: the class the key picks; `REG[key] = X`: another entry.
+        `key`: the one string key the class is stored under; a read of another string key picks another class."""
         ctx = self.ctx
         for access in assignment.references:
             load = access.node
             picked = ctx.parent(load)
             if isinstance(picked, cst.Subscript) and picked.value is load:
-                if not self.is_store(picked):
+                if not self.is_store(picked) and _may_pick(_subscript_key(picked), key) \
+                        and ("read", id(picked)) not in seen:
+                    seen.add(("read", id(picked)))
                     self._expression(picked, rule, sole, offset, flow, seen)
             elif (isinstance(picked, cst.Attribute) and picked.value is load and picked.attr.value == "get"
                   and isinstance(ctx.parent(picked), cst.Call)):
-                self._expression(ctx.parent(picked), rule, False, offset, flow, seen)
+                call = ctx.parent(picked)
+                if _may_pick(call.args[0].value if call.args else None, key) and ("read", id(call)) not in seen:
+                    seen.add(("read", id(call)))
+                    self._expression(call, rule, False, offset, flow, seen)
             else:
                 flow.escapes.append(load)
 
     def _registered(self, target: cst.Subscript, rule, offset: int, flow: Flow, seen: set) -> bool:
-        """`_NORM_LAYERS["BN"] = nn.BatchNorm2d` into a dict bound once (`{}`, `dict()`): a registry
-        whose other entries are not known, so calls through it may build another class."""
+        """`_NORM_LAYERS["BN"] = nn.BatchNorm2d` into a mapping bound once (`{}`, `dict()`, an instance
+        of a registry class): a registry whose other entries are not known, so calls through it may
+        build another class."""
         ctx = self.ctx
         name = target.value
         if not isinstance(name, cst.Name):
@@ -180,13 +188,13 @@ class ClassFlow:
             return False
         statement = ctx.parent(ctx.parent(assignments[0].node))
         value = strip_parens(statement.value) if isinstance(statement, cst.Assign) else None
-        if not (isinstance(value, cst.Dict) or (isinstance(value, cst.Call) and isinstance(value.func, cst.Name)
-                                                 and value.func.value == "dict")):
+        if not isinstance(value, (cst.Dict, cst.Call)):  # a call: `dict()`, `Registry()` (a dict subclass)...
             return False
-        key = ("registry", id(value))
+        stored = _subscript_key(target)
+        key = ("registry", id(value), string_text(stored) if stored is not None else None)
         if key not in seen:
             seen.add(key)
-            self._registry_loads(assignments[0], rule, False, offset, flow, seen)
+            self._registry_loads(assignments[0], rule, False, offset, flow, seen, key[2])
         return True
 
     def _class_tuple(self, container, holder, flow: Flow) -> bool:
@@ -249,28 +257,47 @@ class ClassFlow:
             self._expression(load, rule, False, offset, flow, seen)
 
     def _through_instances(self, klass: cst.ClassDef, name: str) -> list[cst.Attribute]:
-        """`x.<name>` where x is a parameter annotated with the class or a name assigned `Class(...)`."""
-        ctx = self.ctx
-        found = []
-        for attribute in self.attributes_named(name):
-            holder = attribute.value
-            if not isinstance(holder, cst.Name) or _is_self(holder) or self.is_store(attribute):
-                continue
-            scope = ctx.scopes.get(holder)
-            for assignment in scope[holder.value] if scope is not None else ():
-                binder = assignment.node
-                if isinstance(binder, cst.Param):
-                    annotation = binder.annotation.annotation if binder.annotation is not None else None
-                    bound = _names_class(annotation, klass.name.value)
-                else:
-                    statement = ctx.parent(ctx.parent(binder))
-                    value = statement.value if isinstance(statement, cst.Assign) else None
-                    bound = (isinstance(value, cst.Call) and isinstance(value.func, cst.Name)
-                             and value.func.value == klass.name.value)
-                if bound:
-                    found.append(attribute)
-                    break
-        return found
+        """`x.<name>` where x may be an instance of the class: a parameter annotated with it, a name
+        assigned `Class(...)`, or `self.<attr>` stored from one of those (`self.cfg = cfg`)."""
+        return [attribute for attribute in self.attributes_named(name)
+                if not self.is_store(attribute) and not _is_self(attribute.value)
+                and self._instance_of(attribute.value, klass, set())]
+
+    def _instance_of(self, holder, klass: cst.ClassDef, seen: set) -> bool:
+        holder = strip_parens(holder)
+        if isinstance(holder, cst.Call):
+            return isinstance(holder.func, cst.Name) and holder.func.value == klass.name.value
+        if isinstance(holder, cst.BooleanOperation):  # `cfg or Cfg()`
+            return self._instance_of(holder.left, klass, seen) or self._instance_of(holder.right, klass, seen)
+        if isinstance(holder, cst.IfExp):
+            return self._instance_of(holder.body, klass, seen) or self._instance_of(holder.orelse, klass, seen)
+        if isinstance(holder, cst.Name) and not _is_self(holder):
+            scope = self.ctx.scopes.get(holder)
+            key = (id(scope), holder.value)
+            if scope is None or key in seen:
+                return False
+            seen.add(key)
+            return any(self._binds_instance(a.node, klass, seen) for a in scope[holder.value])
+        if isinstance(holder, cst.Attribute) and _is_self(holder.value):
+            owner = self.enclosing_class(holder)
+            key = (id(owner), holder.attr.value)
+            if owner is None or key in seen:
+                return False
+            seen.add(key)
+            return any(self._binds_instance(node, klass, seen)
+                       for node in self.self_attributes(owner).get(holder.attr.value, ()) if self.is_store(node))
+        return False
+
+    def _binds_instance(self, binder, klass: cst.ClassDef, seen: set) -> bool:
+        """Whether a parameter or an assignment target binds an instance of the class."""
+        if isinstance(binder, cst.Param):
+            return binder.annotation is not None and _names_class(binder.annotation.annotation, klass.name.value)
+        parent = self.ctx.parent(binder)
+        if isinstance(parent, cst.AnnAssign) and parent.target is binder:
+            return _names_class(parent.annotation.annotation, klass.name.value) or (
+                parent.value is not None and self._instance_of(parent.value, klass, seen))
+        statement = self.ctx.parent(parent) if isinstance(parent, cst.AssignTarget) else None
+        return isinstance(statement, cst.Assign) and self._instance_of(statement.value, klass, seen)
 
     def attributes_named(self, name: str) -> list[cst.Attribute]:
         """Every `<x>.<name>` attribute node of the module."""
@@ -534,6 +561,17 @@ def param_for(function: cst.FunctionDef, call: cst.Call, arg: cst.Arg) -> cst.Pa
     if any(a.star or a.keyword for a in call.args[:index]):
         return None
     return params[index] if index < len(params) else None
+
+
+def _subscript_key(subscript: cst.Subscript) -> cst.BaseExpression | None:
+    elements = subscript.slice
+    return elements[0].slice.value if len(elements) == 1 and isinstance(elements[0].slice, cst.Index) else None
+
+
+def _may_pick(read, key: str | None) -> bool:
+    """Whether a read with key expression `read` may pick the entry stored under the string `key`."""
+    text = string_text(read) if read is not None else None
+    return key is None or text is None or text == key
 
 
 def _names_class(annotation, name: str) -> bool:

@@ -105,12 +105,14 @@ def serialized_classes(ctx: Context) -> None:
     imported |= {reference.name.split(".")[0] for reference in ctx.references.values() if reference.name}
     for string in ctx.index.strings:
         element = ctx.parent(string)
-        if not (isinstance(element, cst.DictElement) and element.value is string and string_value(element.key) in keys):
+        if not isinstance(element, cst.DictElement) or element.value is not string:
             continue
+        key = string_value(element.key)
+        files = {file for file, serialized in keys if serialized == key}  # whose rules it names
         text = string_value(string)
         found = next(((name, entry) for name, entry in ctx.ruleset.by_source.items()
                       if text and name.rsplit(".", 1)[-1] == text and entry[1].target is not None
-                      and name.split(".")[0] in imported), None)
+                      and entry[0].file in files and name.split(".")[0] in imported), None) if files else None
         built = _built_at(ctx, element)
         if found is not None and built != []:
             name, (rule, api) = found

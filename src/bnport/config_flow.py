@@ -4,7 +4,7 @@ Its own keys are converted where it is written; the configs made from it take mo
 arguments: `dict(norm_cfg, momentum=0.3)` is converted the same way (its keywords are the class's
 arguments), and a key added another way (`cfg["momentum"] = m`, `cfg.update(momentum=m)`,
 `cfg.setdefault("eps", e)`, `{**cfg, "momentum": m}`) is reported: its value keeps the source's
-meaning. The config is followed through names, copies (`cfg.copy()`, `copy.deepcopy(cfg)`) and the
+meaning. The config is followed through names, `self` attributes, tuple unpacking, copies (`cfg.copy()`, `copy.deepcopy(cfg)`) and the
 parameters of functions of the file it is passed to.
 """
 
@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import libcst as cst
 
-from bnport.classrefs import _direct_calls, _local_function, param_for as _param_for
+from bnport.classrefs import _direct_calls, _is_self, _local_function, param_for as _param_for
 from bnport.expressions import code_of, string_text, strip_parens
 from bnport.resolve import qualified_name
 from bnport.value_flow import loads_after
@@ -21,9 +21,10 @@ _COPIES = ("copy.copy", "copy.deepcopy")
 
 
 class ConfigFlow:
-    def __init__(self, ctx, plan, rule, api, line: int):
-        """`plan(call, skip)` converts a derived `dict(cfg, ...)` call's keywords."""
-        self.ctx, self.plan, self.rule, self.api, self.line = ctx, plan, rule, api, line
+    def __init__(self, ctx, classes, plan, rule, api, line: int):
+        """`plan(call, skip)` converts a derived `dict(cfg, ...)` call's keywords; `classes` finds
+        `self.<attr>` in a class's methods."""
+        self.ctx, self.classes, self.plan, self.rule, self.api, self.line = ctx, classes, plan, rule, api, line
         self._seen: set[int] = set()
         keys = set(rule.args) | set(rule.source_signature)
         self.keys = keys - set(ctx.ruleset.builder_keys) - set(ctx.ruleset.config_keys)
@@ -38,8 +39,9 @@ class ConfigFlow:
         parent = ctx.parent(node)
         if isinstance(parent, cst.Assign) and parent.value is node:
             for target in (t.target for t in parent.targets):
-                if isinstance(target, cst.Name):
-                    self._name(target, sole)
+                self._target(target, sole)
+        elif isinstance(parent, cst.Element) and isinstance(ctx.parent(parent), (cst.Tuple, cst.List)):
+            self._unpacked(ctx.parent(parent), parent, sole)  # `cfg, other = dict(...), 1`
         elif isinstance(parent, cst.Arg):
             call = ctx.parent(parent)
             if not isinstance(call, cst.Call):
@@ -64,7 +66,7 @@ class ConfigFlow:
             if not (isinstance(call, cst.Call) and call.func is parent):
                 return
             method = parent.attr.value
-            if method == "copy":
+            if method in ("copy", "items"):  # `dict(cfg.items(), momentum=m)` is a copy too
                 self.follow(call, sole)
             elif method == "update":
                 for arg in call.args:
@@ -87,10 +89,42 @@ class ConfigFlow:
         elif isinstance(parent, cst.AugAssign) and isinstance(parent.operator, cst.BitOrAssign) and parent.target is node:
             self._merged(parent, parent.value)  # `cfg |= dict(momentum=m)`
 
+    def _target(self, target, sole: bool) -> None:
+        if isinstance(target, cst.Name):
+            self._name(target, sole)
+        elif isinstance(target, cst.Attribute) and _is_self(target.value):
+            self._attribute(target, sole)
+
+    def _unpacked(self, sequence, element, sole: bool) -> None:
+        """The target an element of `a, b = x, y` goes to, where both sides have the same shape."""
+        assign = self.ctx.parent(sequence)
+        if not (isinstance(assign, cst.Assign) and assign.value is sequence):
+            return
+        index = sequence.elements.index(element)
+        for target in (t.target for t in assign.targets):
+            if isinstance(target, (cst.Tuple, cst.List)) and len(target.elements) == len(sequence.elements) \
+                    and not any(isinstance(e, cst.StarredElement) for e in target.elements):
+                self._target(target.elements[index].value, sole)
+
     def _name(self, name: cst.Name, sole: bool) -> None:
         # the reads this assignment reaches: up to the name's next assignment (`cfg = dict(lr=...)`)
-        for load in loads_after(self.ctx, name):
+        for load in loads_after(self.ctx, name, augmented=True):
             self.follow(load, sole)
+
+    def _attribute(self, target: cst.Attribute, sole: bool) -> None:
+        """`self.norm_cfg = dict(...)`: its reads in the class's methods and its subclasses'; another
+        store of the attribute may give it another config."""
+        classes = self.classes
+        klass = classes.enclosing_class(target)
+        if klass is None:
+            return
+        nodes = [n for owner in classes.subclasses(klass)
+                 for n in classes.self_attributes(owner).get(target.attr.value, [])]
+        updated = [n for n in nodes if isinstance(self.ctx.parent(n), cst.AugAssign)]  # `self.cfg |= ...`
+        stores = [n for n in nodes if classes.is_store(n) and n not in updated]
+        for node in nodes:
+            if node not in stores:
+                self.follow(node, sole and len(stores) == 1)
 
     def _merged(self, where, other) -> None:
         other = strip_parens(other)

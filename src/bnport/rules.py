@@ -322,7 +322,8 @@ class RuleSet:
     # source module methods that walk registered submodules (torch's modules(), apply()): they never
     # reach a MindSpore cell stored on a source module
     traversals: frozenset[str] = frozenset()
-    serialized_keys: frozenset[str] = frozenset()  # `{"class_name": "BatchNormalization", ...}`: a serialized layer
+    # (rule file, key): `{"class_name": "BatchNormalization", ...}` is a serialized layer of that file's rules
+    serialized_keys: frozenset[tuple[str, str]] = frozenset()
     config_keys: frozenset[str] = frozenset({"type"})  # dict(type=<class>, ...): a registry config's class key
     # keys a registry's builder takes out of a config before building (mmcv's build_norm_layer pops
     # requires_grad): kept as they are, not layer arguments
@@ -417,7 +418,7 @@ def load_rules(directory: Path | None = None) -> RuleSet:
     tensor_same: set[str] = set()
     named_stores: set[str] = set()
     traversals: set[str] = set()
-    serialized_keys: set[str] = set()
+    serialized_keys: set[tuple[str, str]] = set()
     tensor_plain: set[str] = set()
     tensor_absent: set[str] = set()
     common: dict[str, str] = {}  # engine kind -> code, from files that hold codes only (common.toml)
@@ -434,7 +435,7 @@ def load_rules(directory: Path | None = None) -> RuleSet:
         tensor_same |= loaded.tensor_same
         named_stores |= loaded.named_stores
         traversals |= loaded.traversals
-        serialized_keys |= loaded.serialized_keys
+        serialized_keys |= {(rule.file, key) for rule in loaded.rules for key in loaded.serialized_keys}
         tensor_plain |= loaded.tensor_plain
         tensor_absent |= loaded.tensor_absent
         for code in loaded.codes.values():

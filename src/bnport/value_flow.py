@@ -142,10 +142,11 @@ class ValueFlow:
         return values
 
 
-def loads_after(ctx, target: cst.Name) -> list[cst.CSTNode]:
+def loads_after(ctx, target: cst.Name, augmented: bool = False) -> list[cst.CSTNode]:
     """The reads of a name that its assignment (or parameter) `target` reaches: those after it, up
     to a plain assignment in the same block (a conditional one may not run; `+=` keeps the value);
-    not those in a branch that excludes the assignment's."""
+    not those in a branch that excludes the assignment's. `augmented`: with the targets of the
+    augmented assignments it reaches (`cfg |= ...` reads the value and changes it in place)."""
     scope = ctx.scopes.get(target)
     assignments = list(scope[target.value]) if scope is not None else []
     own = [a for a in assignments if a.node is target or (isinstance(a.node, cst.Param) and a.node.name is target)]
@@ -162,6 +163,9 @@ def loads_after(ctx, target: cst.Name) -> list[cst.CSTNode]:
     # the next assignment's statement still reads the old value on its right (`w = c.weight * w`)
     end = min(ends, key=ctx.position) if ends else None
     loads = {id(r.node): r.node for a in assignments for r in a.references}
+    if augmented:
+        loads.update({id(a.node): a.node for a in assignments if isinstance(a.node, cst.Name)
+                      and isinstance(ctx.parent(a.node), cst.AugAssign)})
     return [node for node in loads.values() if ctx.position(node) > start and (
         end is None or ctx.position(node) < ctx.position(end) or statement_of(ctx, node) is end)
             and not _exclusive(ctx, statement, node)]
