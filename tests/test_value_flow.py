@@ -658,3 +658,30 @@ def test_a_serialized_config_key_belongs_to_the_framework_that_declares_it():
         bn = nn.BatchNorm2d(4)
     """
     assert findings(source) == []  # torch has no serialized layer configs
+
+
+def test_an_object_that_may_be_an_instance_of_an_owner_class_has_uncertain_layers():
+    source = """\
+        class Block(nn.Module):
+            def __init__(self, c):
+                super().__init__()
+                self.bn = nn.BatchNorm2d(c)
+        class Other(nn.Module):
+            def __init__(self, c):
+                super().__init__()
+                self.bn = nn.GroupNorm(1, c)
+        class Net(nn.Module):
+            def __init__(self, c, extra):
+                super().__init__()
+                self.blocks = nn.ModuleList([Block(c), Block(c)])
+                self.blocks[-1] = Other(c)
+                for blk in self.blocks:
+                    blk.bn.weight.requires_grad = False
+                pick = Block(c) if extra else extra
+                pick.bn.eval()
+                kept = Block(c)
+                kept.bn.eval()
+                unknown = extra.bn.weight
+    """
+    assert findings(source) == [(17, "BNP023"), (19, "BNP023")]
+    assert "kept.bn.set_train(False)" in converted(source)

@@ -91,6 +91,9 @@ class LayerUses:
                 self.follow(load, fact)
             elif loop[1] is not None:  # a loop variable reused by several loops: this loop's own elements
                 self.follow(load, loop[1])
+        if fact.certain or fact.collection:
+            for load in self.objects.possible_loads(key):  # `blk.bn` where blk may be another class's
+                self.follow(load, fact.uncertain())
 
     def _loop_of(self, load, key) -> tuple | None:
         """(the loop, what its variable holds) for a read inside the body of a `for` that binds the name."""

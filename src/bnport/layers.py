@@ -165,11 +165,14 @@ class LayerObjects:
         return None
 
     def attribute(self, node: cst.Attribute) -> Fact | None:
-        """`self.<attr>` in a class (or a subclass), or `<instance>.<attr>` of a class in the file."""
+        """`self.<attr>` in a class (or a subclass), or `<instance>.<attr>` of a class in the file. An
+        object that only may be an instance of such a class (an element of a collection changed after it
+        was built) may hold the class's layer: uncertain."""
         owner = self.owner_class(node.value)
-        if owner is None:
-            return None
-        return self.binding(("attr", owner, node.attr.value))
+        if owner is not None:
+            return self.binding(("attr", owner, node.attr.value))
+        held = combine([self.binding(("attr", k, node.attr.value)) for k in self.possible_classes(node.value)])
+        return held.uncertain() if held is not None else None
 
     def owner_class(self, node: cst.BaseExpression, depth: int = 0) -> cst.ClassDef | None:
         """The class in this file whose instance an expression is, where that is certain: `self`,
@@ -240,6 +243,57 @@ class LayerObjects:
         values = self._stored_values(key) if key is not None and self._sealed(key) else None
         classes = {self._element_class(v, depth + 1) if not isinstance(v, _Element) else None for v in values or ()}
         return classes.pop() if len(classes) == 1 and values else None
+
+    def possible_classes(self, node, depth: int = 0) -> list[cst.ClassDef]:
+        """The classes of this file an expression may be an instance of, from the stores seen (a value
+        not seen adds none): where owner_class finds no single certain class."""
+        if isinstance(node, _Holding):
+            return self.possible_classes(node.element, depth + 1)
+        if isinstance(node, _Element):
+            return self._possible_elements(node.container, depth + 1)
+        node = strip_parens(node)
+        if depth > 6:
+            return []
+        if isinstance(node, cst.Name) and node.value == "self":
+            return [k for k in [self.flow.enclosing_class(node)] if k is not None]
+        if isinstance(node, cst.Call):
+            klass = self._called_class(node)
+            if klass is not None:
+                return [klass]
+            function = _local_definition(self.ctx, node.func, cst.FunctionDef)
+            return _union(self.possible_classes(r.value, depth + 1) for r in returns_of(function)
+                          if r.value is not None) if function is not None else []
+        if isinstance(node, (cst.IfExp, cst.BooleanOperation)):
+            sides = (node.body, node.orelse) if isinstance(node, cst.IfExp) else (node.left, node.right)
+            return _union(self.possible_classes(side, depth + 1) for side in sides)
+        if isinstance(node, cst.Subscript):
+            return self._possible_elements(node.value, depth + 1)
+        return _union(self.possible_classes(v, depth + 1) for v in self._possible_stores(node, depth) or ())
+
+    def _possible_stores(self, node, depth: int) -> list | None:
+        """The values stored into a name or an attribute (of each class its object may be)."""
+        if isinstance(node, cst.Name):
+            return self._stored_values(self._name_key(node))
+        if isinstance(node, cst.Attribute):
+            owners = self.possible_classes(node.value, depth + 1)
+            return [v for k in owners for v in self._stored_values(("attr", k, node.attr.value)) or ()]
+        return None
+
+    def _possible_elements(self, container, depth: int) -> list[cst.ClassDef]:
+        if isinstance(container, _Holding):
+            return self.possible_classes(container.element, depth + 1)
+        if isinstance(container, _Element) or depth > 6:
+            return []
+        container = strip_parens(container)
+        if isinstance(container, cst.Call) and self._container(container):
+            return _union(self._possible_elements(a.value, depth + 1) if len(container.args) == 1 and not isinstance(
+                strip_parens(a.value), cst.Call) else self.possible_classes(a.value, depth + 1)
+                for a in container.args if not a.keyword)
+        if isinstance(container, (cst.List, cst.Tuple, cst.Set)):
+            return _union(self.possible_classes(e.value, depth + 1) for e in container.elements)
+        if isinstance(container, (cst.ListComp, cst.GeneratorExp)):
+            return self.possible_classes(container.elt, depth + 1)
+        return _union(self._possible_elements(v, depth + 1) for v in self._possible_stores(container, depth) or ())
 
     def _sealed(self, key: tuple) -> bool:
         """Whether every read of a container is one whose effect is seen: iterated, indexed, its
@@ -653,6 +707,15 @@ class LayerObjects:
         self.attributes_named(key)
         return [n for name, nodes in self.flow._attributes.items() if key_matches(key, name) for n in nodes]
 
+    def possible_loads(self, key: tuple) -> list[cst.Attribute]:
+        """`<x>.<attr>` where x only may be an instance of the key's class (or one related to it)."""
+        if key[0] != "attr" or HOLE in key[2]:
+            return []
+        related = self.related_classes(key[1])
+        return [node for node in self.attributes_named(key[2])
+                if not self.flow.is_store(node) and self.owner_class(node.value) is None
+                and any(k in related for k in self.possible_classes(node.value))]
+
     def loads(self, key: tuple) -> Iterator[cst.CSTNode]:
         """The expressions that read a binding."""
         if key[0] in ("name", "param"):
@@ -682,6 +745,13 @@ class LayerObjects:
             for read in self.named():  # `getattr(self, f"bn{i}")` is followed under its own pattern
                 if not read.store and read.key == name and self.owner_class(read.subject) in related:
                     yield read.call
+
+
+def _union(groups) -> list:
+    found = []
+    for group in groups:
+        found += [k for k in group if k not in found]
+    return found
 
 
 class _Element:
