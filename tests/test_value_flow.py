@@ -685,3 +685,82 @@ def test_an_object_that_may_be_an_instance_of_an_owner_class_has_uncertain_layer
     """
     assert findings(source) == [(17, "BNP023"), (19, "BNP023")]
     assert "kept.bn.set_train(False)" in converted(source)
+
+
+def test_values_unpacked_from_a_tuple_and_carried_across_loop_iterations_are_followed():
+    source = """\
+        class M(nn.Module):
+            def __init__(self):
+                super().__init__()
+                self.bn = nn.BatchNorm2d(3)
+                self.bns = [nn.BatchNorm2d(3), nn.BatchNorm2d(3)]
+        def fuse(m: M):
+            gamma, beta = m.bn.weight, m.bn.bias
+            return torch.ones(3) * gamma
+        def chain(m: M):
+            prev = None
+            for bn in m.bns:
+                if prev is not None:
+                    torch.cat([prev, torch.ones(3)])
+                prev = bn.running_mean
+        def accumulate(m: M):
+            acc = None
+            for bn in m.bns:
+                if acc is None:
+                    acc = bn.weight * 1.0
+                else:
+                    acc = acc + torch.ones(3)
+        def behind(m: M):
+            t = None
+            for bn in m.bns:
+                if t is not None:
+                    s = bn.weight + t
+                t = torch.ones(3)
+        def overwritten(m: M):
+            for bn in m.bns:
+                prev = torch.zeros(3)
+                torch.cat([prev, torch.ones(3)])
+                prev = bn.running_mean
+    """
+    assert findings(source) == [(10, "BNP037"), (15, "BNP021"), (23, "BNP037"), (28, "BNP037")]
+
+
+def test_a_parameter_annotated_with_an_owner_class_reaches_its_layers():
+    source = """\
+        class M(nn.Module):
+            def __init__(self):
+                super().__init__()
+                self.bn = nn.BatchNorm2d(3)
+        def freeze(m: M, other):
+            m.bn.weight.requires_grad = False
+            other.bn.weight.requires_grad = False
+    """
+    output = converted(source)
+    assert "m.bn.gamma.requires_grad = False" in output and "other.bn.weight" in output
+
+
+def test_a_list_grown_in_a_function_of_the_file_it_is_passed_to_holds_what_it_adds():
+    source = """\
+        def add_gn(layers, c):
+            layers.append(nn.GroupNorm(1, c))
+        def add_through_alias(layers, c):
+            more = layers
+            more.append(nn.GroupNorm(1, c))
+        def count(layers):
+            return len(layers)
+        def build(c):
+            grown = [nn.BatchNorm2d(c)]
+            add_gn(grown, c)
+            for m in grown:
+                m.weight.requires_grad = False
+            aliased = [nn.BatchNorm2d(c)]
+            add_through_alias(aliased, c)
+            for m in aliased:
+                m.eval()
+            read = [nn.BatchNorm2d(c)]
+            count(read)
+            for m in read:
+                m.eval()
+    """
+    assert findings(source) == [(14, "BNP023"), (18, "BNP023")]
+    assert converted(source).count("m.set_train(False)") == 1

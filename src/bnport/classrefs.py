@@ -291,10 +291,10 @@ class ClassFlow:
     def _binds_instance(self, binder, klass: cst.ClassDef, seen: set) -> bool:
         """Whether a parameter or an assignment target binds an instance of the class."""
         if isinstance(binder, cst.Param):
-            return binder.annotation is not None and _names_class(binder.annotation.annotation, klass.name.value)
+            return binder.annotation is not None and names_class(binder.annotation.annotation, klass.name.value)
         parent = self.ctx.parent(binder)
         if isinstance(parent, cst.AnnAssign) and parent.target is binder:
-            return _names_class(parent.annotation.annotation, klass.name.value) or (
+            return names_class(parent.annotation.annotation, klass.name.value) or (
                 parent.value is not None and self._instance_of(parent.value, klass, seen))
         statement = self.ctx.parent(parent) if isinstance(parent, cst.AssignTarget) else None
         return isinstance(statement, cst.Assign) and self._instance_of(statement.value, klass, seen)
@@ -574,7 +574,7 @@ def _may_pick(read, key: str | None) -> bool:
     return key is None or text is None or text == key
 
 
-def _names_class(annotation, name: str) -> bool:
+def names_class(annotation, name: str) -> bool:
     """An annotation naming the class: `Cfg`, `"Cfg"`, `Optional[Cfg]`, `Cfg | None`."""
     annotation = strip_parens(annotation) if annotation is not None else None
     if isinstance(annotation, cst.Name):
@@ -582,7 +582,7 @@ def _names_class(annotation, name: str) -> bool:
     if isinstance(annotation, cst.SimpleString):
         return annotation.value.strip("'\"") == name
     if isinstance(annotation, cst.Subscript):
-        return any(isinstance(e.slice, cst.Index) and _names_class(e.slice.value, name) for e in annotation.slice)
+        return any(isinstance(e.slice, cst.Index) and names_class(e.slice.value, name) for e in annotation.slice)
     if isinstance(annotation, cst.BinaryOperation) and isinstance(annotation.operator, cst.BitOr):
-        return _names_class(annotation.left, name) or _names_class(annotation.right, name)
+        return names_class(annotation.left, name) or names_class(annotation.right, name)
     return False

@@ -524,7 +524,13 @@ class LayerUses:
                 container = ctx.parent(parent)
                 holder = ctx.parent(container)
                 if isinstance(holder, cst.Assign) and holder.value is container:
-                    return  # `gamma, beta = bn.weight, bn.bias`: element by element, not followed
+                    # `gamma, beta = bn.weight, bn.bias`: element by element
+                    index = container.elements.index(parent)
+                    for target in (t.target for t in holder.targets):
+                        if isinstance(target, (cst.Tuple, cst.List)) and len(target.elements) == len(
+                                container.elements) and not any(isinstance(e, cst.StarredElement) for e in target.elements):
+                            self._stored_in(target.elements[index].value, current, statement, fact)
+                    return
                 current = container  # `torch.stack([bn.running_mean, ...])`: the list reaches the call
             elif isinstance(parent, cst.NamedExpr) and parent.value is current:
                 if isinstance(parent.target, cst.Name):
@@ -554,10 +560,8 @@ class LayerUses:
             elif isinstance(parent, (cst.Assign, cst.AnnAssign)) and parent.value is current:
                 targets = [t.target for t in parent.targets] if isinstance(parent, cst.Assign) else [parent.target]
                 for target in targets:
-                    if isinstance(target, cst.Name):
-                        self._derived(target, fact)
-                    elif not isinstance(target, (cst.Tuple, cst.List)):
-                        values.meets(statement, rule, current, target, "target")
+                    if not isinstance(target, (cst.Tuple, cst.List)):
+                        self._stored_in(target, current, statement, fact)
                 return
             elif isinstance(parent, cst.Return) and parent.value is current:
                 self._returned_value(parent, fact)
@@ -568,6 +572,13 @@ class LayerUses:
                 return
             else:
                 return
+
+    def _stored_in(self, target, value, statement, fact: Fact) -> None:
+        """A tensor assigned to `target`: a name carries it on; anything else is a store it meets."""
+        if isinstance(target, cst.Name):
+            self._derived(target, fact)
+        else:
+            self.values.meets(statement, fact.layer.rule, value, target, "target")
 
     def _returned_value(self, statement: cst.Return, fact: Fact) -> None:
         """A tensor returned by a function of this file called only here: its calls give it to the

@@ -26,7 +26,7 @@ from dataclasses import dataclass, replace
 
 import libcst as cst
 
-from bnport.classrefs import ClassFlow, _local_definition, returns_of
+from bnport.classrefs import ClassFlow, _local_definition, names_class, param_for, returns_of
 from bnport.context import Context
 from bnport.expressions import strip_parens
 from bnport.index import Scope
@@ -190,7 +190,10 @@ class LayerObjects:
                 klass = self._one_class(returns, depth) if returns and None not in returns else None
             return klass
         if isinstance(node, cst.Name):
-            return self._one_class(self._stored_values(self._name_key(node)), depth)
+            key = self._name_key(node)
+            if key is not None and key[0] == "param":  # `def fuse(m: Block)`: the annotation is trusted
+                return self._annotated_class(key[1])
+            return self._one_class(self._stored_values(key), depth)
         if isinstance(node, cst.Attribute):
             owner = self.owner_class(node.value, depth + 1)
             return self._one_class(self._stored_values(("attr", owner, node.attr.value)), depth) if owner else None
@@ -375,16 +378,31 @@ class LayerObjects:
     def _with_added(self, key: tuple, values: list) -> list:
         """`layers.append(bn)`, `.insert(i, bn)`, `.extend(bns)` on a binding's reads add elements to
         what it holds; an empty container it starts as (`nn.ModuleList()`, `[]`) then holds nothing."""
-        if key in self._adding or key[0] not in ("name", "attr"):
+        if key[0] not in ("name", "attr"):
             return values
+        added = self._added(key, any(self._is_container(v) for v in values))
+        if not added:
+            return values
+        return [v for v in values if not self._empty_container(v)] + added
+
+    def _added(self, key: tuple, container: bool) -> list:
+        """What the reads of a binding add to the container it holds (also in the functions of the file
+        it is passed to: `add_head(self.blocks, c)`)."""
+        if key in self._adding:
+            return []
         self._adding.add(key)
         added = []
         try:
-            container = any(self._is_container(v) for v in values)
             for load in self.loads(key):
                 method = self.ctx.parent(load)
                 if container and isinstance(method, (cst.Assign, cst.AnnAssign)) and method.value is load:
                     added.append(_OPAQUE)  # `more = norms`: what is added through the alias is not seen
+                    continue
+                if container and isinstance(method, cst.Arg) and isinstance(call := self.ctx.parent(method), cst.Call):
+                    function = _local_definition(self.ctx, call.func, cst.FunctionDef)
+                    param = param_for(function, call, method) if function is not None else None
+                    if param is not None:
+                        added += self._added(("param", param), True)
                     continue
                 if isinstance(method, cst.Subscript) and method.value is load and self.flow.is_store(method):
                     stored = self._store_value(method)  # `self.blocks[-1] = GNBlock(c)`
@@ -406,9 +424,7 @@ class LayerObjects:
                     added.append(_Holding(args[-1]))
         finally:
             self._adding.discard(key)
-        if not added:
-            return values
-        return [v for v in values if not self._empty_container(v)] + added
+        return added
 
     def _is_container(self, value) -> bool:
         value = strip_parens(value) if isinstance(value, cst.BaseExpression) else None
@@ -638,6 +654,13 @@ class LayerObjects:
         if len(assignments) == 1 and isinstance(next(iter(assignments)).node, cst.ClassDef):
             return next(iter(assignments)).node
         return None
+
+    def _annotated_class(self, param: cst.Param) -> cst.ClassDef | None:
+        """The one class of this file a parameter's annotation names (`Block`, `"Block"`, `Optional[Block]`)."""
+        if param.annotation is None:
+            return None
+        named = [k for k in self._all_classes() if names_class(param.annotation.annotation, k.name.value)]
+        return named[0] if len(named) == 1 else None
 
     def _all_classes(self) -> list[cst.ClassDef]:
         if self._classes is None:

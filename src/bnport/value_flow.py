@@ -137,8 +137,8 @@ class ValueFlow:
             target = assignment.node
             statement = ctx.parent(ctx.parent(target))
             if (isinstance(statement, cst.Assign) and any(t.target is target for t in statement.targets)
-                    and ctx.position(target) < at):
-                values.append(statement.value)
+                    and (ctx.position(target) < at or _common_loop(ctx, target, name) is not None)):
+                values.append(statement.value)  # (a later one in the loop: from the last iteration)
         return values
 
 
@@ -166,9 +166,54 @@ def loads_after(ctx, target: cst.Name, augmented: bool = False) -> list[cst.CSTN
     if augmented:
         loads.update({id(a.node): a.node for a in assignments if isinstance(a.node, cst.Name)
                       and isinstance(ctx.parent(a.node), cst.AugAssign)})
-    return [node for node in loads.values() if ctx.position(node) > start and (
-        end is None or ctx.position(node) < ctx.position(end) or statement_of(ctx, node) is end)
-            and not _exclusive(ctx, statement, node)]
+    reached = []
+    for node in loads.values():
+        loop = _common_loop(ctx, target, node)
+        if ctx.position(node) > start:
+            if (end is None or ctx.position(node) < ctx.position(end) or statement_of(ctx, node) is end) and (
+                    loop is not None or not _exclusive(ctx, statement, node)):  # a later iteration may reach it
+                reached.append(node)
+        elif loop is not None and not _killed(ctx, assignments, loop, node):
+            reached.append(node)  # read in the next iteration: `prev = bn.weight` at the end of the body
+    return reached
+
+
+def _common_loop(ctx, a, b):
+    """The innermost `for`/`while` whose body holds both nodes, within one function."""
+    enclosing = []
+    current = ctx.parent(a)
+    while current is not None and not isinstance(current, (cst.FunctionDef, cst.ClassDef, cst.Lambda, cst.Module)):
+        if isinstance(current, (cst.For, cst.While)):
+            enclosing.append(current)
+        current = ctx.parent(current)
+    current = ctx.parent(b)
+    while current is not None and not isinstance(current, (cst.FunctionDef, cst.ClassDef, cst.Lambda, cst.Module)):
+        if isinstance(current, (cst.For, cst.While)) and current in enclosing and _in_body(ctx, a, current) \
+                and _in_body(ctx, b, current):
+            return current
+        current = ctx.parent(current)
+    return None
+
+
+def _in_body(ctx, node, loop) -> bool:
+    while node is not None and node is not loop:
+        if ctx.parent(node) is loop:
+            return node is loop.body
+        node = ctx.parent(node)
+    return False
+
+
+def _killed(ctx, assignments, loop, read) -> bool:
+    """Whether a plain assignment of the name between the loop's start and `read` always runs first."""
+    for a in assignments:
+        if ctx.position(loop) < ctx.position(a.node) < ctx.position(read) and _plain_store(ctx, a.node):
+            block = ctx.parent(statement_of(ctx, a.node))
+            current = read
+            while current is not None and current is not loop:
+                if current is block:
+                    return True
+                current = ctx.parent(current)
+    return False
 
 
 def _plain_store(ctx, target) -> bool:
