@@ -764,3 +764,18 @@ def test_a_list_grown_in_a_function_of_the_file_it_is_passed_to_holds_what_it_ad
     """
     assert findings(source) == [(14, "BNP023"), (18, "BNP023")]
     assert converted(source).count("m.set_train(False)") == 1
+
+
+def test_a_class_tuple_spread_into_another_is_a_type_test_with_every_class():
+    source = """\
+        ALL_BNS = (nn.BatchNorm1d, nn.BatchNorm2d)
+        ALL_NORMS = (*ALL_BNS, nn.LayerNorm)
+        def init_bn(m):
+            if isinstance(m, ALL_BNS):
+                m.weight.data.fill_(1.0)
+        def init_norm(m):
+            if isinstance(m, ALL_NORMS):
+                m.weight.data.fill_(1.0)
+    """
+    assert findings(source) == [(7, "BNP014"), (10, "BNP015")]
+    assert "m.gamma.data.fill_(1.0)" in converted(source)

@@ -213,9 +213,11 @@ class ClassFlow:
             parent = ctx.parent(load)
             tested = (isinstance(parent, cst.Arg) and isinstance(ctx.parent(parent), cst.Call)
                       and is_type_check(ctx.parent(parent))) or isinstance(parent, (cst.Comparison, cst.ComparisonTarget))
-            if not tested:
+            if tested:
+                flow.tests.append(load)
+            elif not (isinstance(parent, cst.StarredElement) and isinstance(outer := ctx.parent(parent), (cst.Tuple, cst.List))
+                      and self._class_tuple(outer, ctx.parent(outer), flow)):  # `ALL_NORMS = (*ALL_BNS, nn.LayerNorm)`
                 return False
-        flow.tests.extend(loads)
         return True
 
     def _target(self, target, rule, sole, offset, flow, seen):

@@ -153,12 +153,15 @@ class Guards:
         if found is None:
             return None
         test, subject, classes, positive = found
-        expanded = []
-        for cls in classes:  # a name bound once to a tuple of classes stands for its elements
-            value = self._single_value(cls) if isinstance(cls, cst.Name) else None
-            value = strip_parens(value) if value is not None else None
-            expanded += [e.value for e in value.elements] if isinstance(value, (cst.Tuple, cst.List)) else [cls]
-        return test, subject, expanded, positive
+        return test, subject, [c for cls in classes for c in self._expanded(cls, 0)], positive
+
+    def _expanded(self, cls, depth: int) -> list:
+        """A name bound once to a tuple of classes stands for its elements (`*OTHER` ones included)."""
+        value = self._single_value(cls) if isinstance(cls, cst.Name) and depth < 5 else None
+        value = strip_parens(value) if value is not None else None
+        if not isinstance(value, (cst.Tuple, cst.List)):
+            return [cls]
+        return [c for e in value.elements for c in self._expanded(e.value, depth + 1)]
 
     def _class_test_at(self, node):
         ctx = self.ctx
