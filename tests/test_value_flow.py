@@ -779,3 +779,35 @@ def test_a_class_tuple_spread_into_another_is_a_type_test_with_every_class():
     """
     assert findings(source) == [(7, "BNP014"), (10, "BNP015")]
     assert "m.gamma.data.fill_(1.0)" in converted(source)
+
+
+def test_a_class_returned_by_a_function_of_the_file_is_followed_to_its_callers():
+    source = """\
+        def _norm():
+            return nn.BatchNorm2d
+        def _norm_ctor(mode):
+            if mode == "bn":
+                return nn.BatchNorm1d, False
+            return nn.LayerNorm, True
+        def get_norm():
+            return nn.BatchNorm2d
+        a = _norm()(3, momentum=0.1)
+        ctor, bias = _norm_ctor("bn")
+        b = ctor(3, momentum=0.1)
+        c = _norm_ctor("ln")[0](3, eps=1e-3)
+        d = get_norm()(3, momentum=0.1)
+    """
+    output = converted(source)
+    assert "a = _norm()(3, momentum=0.9)" in output and "d = get_norm()(3, momentum=0.9)" in output
+    assert all_findings(source) == [(10, "BNP005"), (13, "BNP004"), (14, "BNP004")]
+
+
+def test_a_public_factory_of_layers_is_said_to_leave_even_when_called_in_the_file():
+    source = """\
+        def make_bn(c):
+            return nn.BatchNorm2d(c)
+        bn = make_bn(3)
+        bn.eval()
+    """
+    assert "bn.set_train(False)" in converted(source)
+    assert all_findings(source) == [(4, "BNP022")]

@@ -83,6 +83,9 @@ class ClassFlow:
                 return  # `type(m) in (BN1, BN2)`
             if self._class_tuple(container, holder, flow):
                 return
+            if isinstance(holder, cst.Return) and holder.value is container and isinstance(container, cst.Tuple) \
+                    and self._returned(holder, container.elements.index(parent), rule, sole, offset, flow, seen):
+                return  # `return nn.BatchNorm1d, False`: the callers unpack it
             flow.escapes.append(container)
         elif isinstance(parent, cst.DictElement) and parent.value is node:
             container = ctx.parent(parent)
@@ -96,8 +99,56 @@ class ClassFlow:
                 self._target(target, rule, sole, offset, flow, seen)
         elif _inspects(parent, node):
             flow.tests.append(node)
+        elif isinstance(parent, cst.Return) and parent.value is node and self._returned(
+                parent, None, rule, sole, offset, flow, seen):
+            return
         else:
             flow.escapes.append(parent if parent is not None else node)
+
+    def _returned(self, statement: cst.Return, index: int | None, rule, sole: bool, offset: int, flow: Flow,
+                  seen: set) -> bool:
+        """A class returned by a function of this file (not a method), alone or as element `index` of a
+        returned tuple: followed at each call; with other returns, calls may build another class. Also
+        said to leave where the function may be called out of sight (another module, a reference)."""
+        ctx = self.ctx
+        function = ctx.parent(statement)
+        while function is not None and not isinstance(function, (cst.FunctionDef, cst.Lambda, cst.ClassDef)):
+            function = ctx.parent(function)
+        if not isinstance(function, cst.FunctionDef) or isinstance(ctx.parent(ctx.parent(function)), cst.ClassDef):
+            return False
+        key = ("returned", id(function), index)
+        if key in seen:
+            return True
+        seen.add(key)
+        only = sole and len(returns_of(function)) == 1
+        names = _direct_calls(ctx, function)
+        calls = [ctx.parent(n) for n in names if isinstance(ctx.parent(n), cst.Call) and ctx.parent(n).func is n]
+        for call in calls:
+            if index is None:
+                self._expression(call, rule, only, offset, flow, seen)
+            else:
+                self._unpacked(call, index, rule, only, offset, flow, seen)
+        public = isinstance(ctx.parent(function), cst.Module) and not function.name.value.startswith("_")
+        return bool(calls) and len(calls) == len(names) and not public
+
+    def _unpacked(self, call: cst.Call, index: int, rule, sole: bool, offset: int, flow: Flow, seen: set) -> None:
+        """Element `index` of a tuple a call returns: `ctor, bias = f(mode)` or `f(mode)[0]`."""
+        ctx = self.ctx
+        parent = ctx.parent(call)
+        if isinstance(parent, cst.Subscript) and parent.value is call and len(parent.slice) == 1 \
+                and isinstance(parent.slice[0].slice, cst.Index) and isinstance(parent.slice[0].slice.value, cst.Integer):
+            if int(parent.slice[0].slice.value.value) == index:
+                self._expression(parent, rule, sole, offset, flow, seen)
+            return
+        if isinstance(parent, cst.Assign) and parent.value is call:
+            for target in (t.target for t in parent.targets):
+                if isinstance(target, (cst.Tuple, cst.List)) and index < len(target.elements) and not any(
+                        isinstance(e, cst.StarredElement) for e in target.elements):
+                    self._target(target.elements[index].value, rule, sole, offset, flow, seen)
+                    continue
+                flow.escapes.append(call)
+            return
+        flow.escapes.append(call)  # the tuple goes where it is not followed
 
     def _passed(self, call: cst.Call, arg: cst.Arg, node, rule, sole: bool, offset: int, flow: Flow, seen: set) -> bool:
         """The class given to `partial(<it>, ...)` or to a function of this file: followed there."""

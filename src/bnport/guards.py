@@ -267,7 +267,7 @@ class Guards:
                 return (call, call.func.value, [string], False, True) if comparison is None else None
             positive = _found(comparison, call, _ABSENT[method]) if comparison is not None else None
             return (comparison, call.func.value, [string], False, positive) if positive is not None else None
-        strings, exact = [string], True
+        strings = [string]
         if isinstance(parent, cst.Element) and isinstance(ctx.parent(parent), (cst.Tuple, cst.List, cst.Set)):
             # `type(m).__name__ in ("BatchNorm2d", "SyncBatchNorm")`
             container = ctx.parent(parent)

@@ -338,7 +338,7 @@ class LayerUses:
                 self.follow(call, fact)
         # followed where each call's value goes; said to leave where one goes out of sight, or where
         # other modules may import the function
-        public = isinstance(ctx.parent(ctx.parent(function)), cst.Module) and not function.name.value.startswith("_")
+        public = isinstance(ctx.parent(function), cst.Module) and not function.name.value.startswith("_")
         return not public and all(isinstance(ctx.parent(call), _FOLLOWED) for call in calls)
 
     def _inside(self, node, ancestor) -> bool:
