@@ -811,3 +811,19 @@ def test_a_public_factory_of_layers_is_said_to_leave_even_when_called_in_the_fil
     """
     assert "bn.set_train(False)" in converted(source)
     assert all_findings(source) == [(4, "BNP022")]
+
+
+def test_an_owner_test_reaches_attributes_that_only_may_hold_a_layer():
+    source = """\
+        class Bottleneck(nn.Module):
+            def __init__(self, planes, norm_layer=None):
+                super().__init__()
+                if norm_layer is None:
+                    norm_layer = nn.BatchNorm2d
+                self.bn3 = norm_layer(planes)
+        def zero_init(blocks):
+            for m in blocks:
+                if isinstance(m, Bottleneck) and m.bn3.weight is not None:
+                    nn.init.constant_(m.bn3.weight, 0)
+    """
+    assert findings(source) == [(11, "BNP023"), (12, "BNP023")]

@@ -125,7 +125,7 @@ class LayerUses:
         ctx = self.ctx
         owners: dict[cst.ClassDef, set[str]] = {}
         for key in list(self._keys):
-            if key[0] == "attr" and (fact := self.objects.binding(key)) is not None and fact.certain:
+            if key[0] == "attr" and self.objects.binding(key) is not None:  # (an uncertain one stays uncertain)
                 for klass in self.objects.related_classes(key[1]):
                     owners.setdefault(klass, set()).add(key[2])
         for klass in owners:
