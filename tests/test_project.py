@@ -381,3 +381,18 @@ def test_a_global_rebinding_in_any_spelling_makes_an_export_unknown(tmp_path, ne
     report, _ = run_in(tmp_path, ".")
     assert "momentum=0.1" in (tmp_path / "pkg" / "model.py").read_text()  # not converted with certainty
     assert "BNP001" in [x["code"] for f in report["files"] for x in f["findings"] if f["path"].endswith("model.py")]
+
+
+@pytest.mark.parametrize("cache", [[], ["--no-cache"]])
+def test_a_module_alias_brought_by_a_star_import_of_a_module_without_batchnorm_is_resolved(tmp_path, cache):
+    # gen-efficientnet's efficientnet_builder.py: `from .conv2d_layers import *` brings `nn`
+    (tmp_path / "pkg").mkdir()
+    (tmp_path / "pkg" / "__init__.py").write_text("")
+    (tmp_path / "pkg" / "layers.py").write_text(
+        "import torch.nn as nn\n\n\ndef conv3x3(c):\n    return nn.Conv2d(c, c, 3, padding=1)\n")
+    (tmp_path / "pkg" / "blocks.py").write_text(
+        "from .layers import *\n\nbn = nn.BatchNorm2d(8, momentum=0.01)\nbn.running_mean.zero_()\n")
+    report, _ = run_in(tmp_path, *cache, ".")
+    text = (tmp_path / "pkg" / "blocks.py").read_text()
+    assert "mindspore.nn.BatchNorm2d(8, momentum=0.99)" in text and "bn.moving_mean" in text
+    assert (tmp_path / "pkg" / "layers.py").read_text().startswith("import torch.nn as nn\n")

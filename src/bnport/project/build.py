@@ -24,7 +24,7 @@ from pathlib import Path
 from bnport.project.index import Export, ProjectIndex, build_index, module_tokens
 from bnport.project.summary import summarise
 
-CACHE_VERSION = 5
+CACHE_VERSION = 6
 CACHE_NAME = "project.json"
 _SKIP_DIRS = {".git", ".hg", ".svn", ".venv", "venv", "node_modules", "__pycache__", ".tox", ".nox", "build", "dist",
               ".mypy_cache", ".ruff_cache", ".bnport_cache", ".pytest_cache", "site-packages", ".eggs"}
@@ -49,7 +49,8 @@ def load_project(root: Path, ruleset, src: tuple[str, ...] = ("src", "."), cache
 
     Only modules that can export something are parsed: first those naming a source API (the rules'
     byte prefilter), then, until nothing new turns up, those naming what the parsed ones export (a
-    re-export names the class or the module it comes from). A module skipped once is re-read only
+    re-export names the class or the module it comes from), and those a parsed one star-imports
+    (`from .layers import *` may bring the `nn` its BatchNorm references use). A module skipped once is re-read only
     when a token it was not tested for appears. `excluded(relative path)`: a module bnport does not
     convert (the configuration's excludes, `exclusions` their patterns) exports nothing: its
     importers keep calling the source framework's class."""
@@ -80,8 +81,10 @@ def load_project(root: Path, ruleset, src: tuple[str, ...] = ("src", "."), cache
     tokens = set(ruleset.tokens) | checked
     contents: dict[str, bytes] = {}
     pending = [(relative, signature, module, package, tokens) for relative, signature, module, package in fresh]
+    starred: list = []  # skipped modules a read one star-imports: what they bind is the importer's
+    forced: set[str] = set()
     while True:
-        wanted = []
+        wanted = starred
         for relative, signature, module, package, checking in pending:
             matched = _mentions(root, relative, checking, contents)
             if matched is not None:
@@ -95,7 +98,11 @@ def load_project(root: Path, ruleset, src: tuple[str, ...] = ("src", "."), cache
         index = build_index(summaries, *_classes(ruleset))
         packages = {entry[1] for entry in entries.values() if entry[2]}
         new = (set(index.tokens) | {_IMPORT + m for m in module_tokens(index, packages)}) - tokens
-        if not new:
+        imported = {entry[1] for summary in summaries.values() for key, entry in summary.items() if key.startswith("*")}
+        starred = [(relative, entry[0], entry[1], entry[2], False) for relative, entry in entries.items()
+                   if entry[3] is None and entry[1] in imported and relative not in forced]
+        forced |= {item[0] for item in starred}
+        if not new and not starred:
             break
         tokens |= new
         # skipped files, and re-exporters read for their imports only, are tested for the new tokens
