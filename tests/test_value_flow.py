@@ -635,20 +635,23 @@ def test_a_dataclass_field_reached_through_a_self_attribute_is_reported_where_ca
     assert findings(source) == [(12, "BNP004")]
 
 
-def test_registries_of_any_mapping_are_followed_and_other_literal_keys_are_not_reported():
+def test_registries_of_any_mapping_are_followed_and_other_literal_keys_of_a_dict_are_not_reported():
     source = """\
         class Registry(dict):
-            pass
+            def __getitem__(self, key):
+                return super().__getitem__(key.lower())
         NORMS = Registry()
-        NORMS["BN"] = nn.BatchNorm2d
-        NORMS["GN"] = nn.GroupNorm
+        NORMS["bn"] = nn.BatchNorm2d
         bn = NORMS["BN"](64, momentum=0.1)
-        gn = NORMS["GN"](32, 64, eps=1e-3)
-        got = NORMS.get("GN")(32, 64, eps=1e-3)
+        PLAIN = {}
+        PLAIN["BN"] = nn.BatchNorm2d
+        PLAIN["GN"] = nn.GroupNorm
+        gn = PLAIN["GN"](32, 64, eps=1e-3)
+        got = PLAIN.get("GN")(32, 64, eps=1e-3)
         def build(kind):
-            return NORMS[kind](64, momentum=0.1)
+            return PLAIN[kind](64, momentum=0.1)
     """
-    assert findings(source) == [(8, "BNP004"), (12, "BNP004")]
+    assert findings(source) == [(8, "BNP004"), (15, "BNP004")]
 
 
 def test_a_serialized_config_key_belongs_to_the_framework_that_declares_it():
@@ -827,3 +830,55 @@ def test_an_owner_test_reaches_attributes_that_only_may_hold_a_layer():
                     nn.init.constant_(m.bn3.weight, 0)
     """
     assert findings(source) == [(11, "BNP023"), (12, "BNP023")]
+
+
+def test_an_annotation_that_also_admits_other_classes_makes_an_owner_possible_not_certain():
+    source = """\
+        from typing import Union
+        from timm.layers import ConvNormAct
+        from mmcv.cnn import ConvModule as Block
+        class ConvBN(nn.Module):
+            def __init__(self, c):
+                super().__init__()
+                self.bn = nn.BatchNorm2d(c)
+        class Model(nn.Module):
+            class Block(nn.Module):
+                def __init__(self, c):
+                    super().__init__()
+                    self.bn = nn.BatchNorm2d(c)
+        def fold(m: Union[ConvBN, ConvNormAct]):
+            return m.bn.weight
+        def other(m: Block):
+            return m.bn.weight
+        def mine(m: "ConvBN"):
+            return m.bn.weight
+    """
+    assert findings(source) == [(16, "BNP023")]
+    output = converted(source)
+    assert output.count("m.bn.weight") == 2 and output.count("m.bn.gamma") == 1
+
+
+def test_a_config_written_as_a_dict_literal_reports_the_keys_conversion_would_change():
+    source = """\
+        NORM = {"type": nn.BatchNorm2d, "momentum": 0.1, "eps": 1e-3}
+        slow = dict(NORM, momentum=0.03)
+    """
+    assert findings(source) == [(3, "BNP043")]
+    assert "slow = dict(NORM, momentum=0.97)" in converted(source)
+
+
+def test_a_class_tuple_in_a_class_body_and_picks_from_a_tuple_are_followed():
+    source = """\
+        BNS = (nn.BatchNorm2d, nn.BatchNorm1d)
+        first = BNS[0](8, momentum=0.1)
+        class Model(nn.Module):
+            _BN_TYPES = (nn.BatchNorm2d, nn.BatchNorm1d)
+            def __init__(self, c):
+                super().__init__()
+                self.bn = self._BN_TYPES[0](c, momentum=0.01)
+                for t in self._BN_TYPES:
+                    t(c, eps=1e-3)
+            def is_bn(self, m):
+                return isinstance(m, self._BN_TYPES)
+    """
+    assert findings(source) == [(4, "BNP004"), (9, "BNP004"), (11, "BNP004")]

@@ -379,11 +379,14 @@ class _Analyser:
         if config is not None and self.plan(config, rule, api, layer=False, keep_func=True,
                                             keep=self._config_keep(config, node)) is None:
             return
-        if config is not None:  # the configs made from it, and the keys added to it
+        literal = self.literal_config_around(node) if config is None else None
+        if config is not None or literal is not None:  # the configs made from it, and the keys added to it
             derived = ConfigFlow(ctx, self.flow, lambda call, skip: self.plan(call, rule, api, layer=False, keep_func=True,
                                                                    skip=skip, defaults=False),
-                                 rule, api, ctx.position(config)[0])
-            derived.follow(config)
+                                 rule, api, ctx.position(config or literal)[0])
+            if literal is not None:  # `{"type": nn.BatchNorm2d, "momentum": 0.1}`: its keys are not converted
+                derived.literal(literal, node)
+            derived.follow(config or literal)
         self.result.replacements[node] = (rule, api.target)
         self.objects.layer_classes[id(node)] = Layer(rule, api)
         klass = self.base_of(node)
@@ -447,6 +450,15 @@ class _Analyser:
                 and call.func.value == "dict" and self.ctx.scopes.get(call.func) is not None
                 and not self.ctx.scopes[call.func]["dict"]):
             return call
+        return None
+
+    def literal_config_around(self, node) -> cst.Dict | None:
+        """`{"type": <node>, "momentum": ...}`: a registry config written as a dict literal."""
+        element = self.ctx.parent(node)
+        literal = self.ctx.parent(element)
+        if isinstance(element, cst.DictElement) and element.value is node and isinstance(literal, cst.Dict) \
+                and string_value(element.key) in self.ctx.ruleset.config_keys:
+            return literal
         return None
 
     def _config_keep(self, config: cst.Call, class_value) -> frozenset:

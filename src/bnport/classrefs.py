@@ -39,6 +39,7 @@ class Flow:
     partials: list[tuple[cst.Call, int]] = field(default_factory=list)  # partial(<it>, ...) that hold only it
     exports: list[cst.Name] = field(default_factory=list)  # module-level names listed in __all__ that hold it
     builds: list[tuple[cst.Call, bool]] = field(default_factory=list)  # calls needing no change: (call, only this class)
+    tuples: dict[int, bool] = field(default_factory=dict)  # class tuples looked at: whether only type tests read them
 
 
 class ClassFlow:
@@ -81,7 +82,7 @@ class ClassFlow:
             if isinstance(holder, (cst.Comparison, cst.ComparisonTarget)):
                 flow.tests.append(node)
                 return  # `type(m) in (BN1, BN2)`
-            if self._class_tuple(container, holder, flow):
+            if self._class_tuple(container, holder, flow, rule, offset, seen):
                 return
             if isinstance(holder, cst.Return) and holder.value is container and isinstance(container, cst.Tuple) \
                     and self._returned(holder, container.elements.index(parent), rule, sole, offset, flow, seen):
@@ -241,33 +242,62 @@ class ClassFlow:
         value = strip_parens(statement.value) if isinstance(statement, cst.Assign) else None
         if not isinstance(value, (cst.Dict, cst.Call)):  # a call: `dict()`, `Registry()` (a dict subclass)...
             return False
-        stored = _subscript_key(target)
+        # a plain dict gives back what was stored under the key; a registry class may map keys (`.lower()`)
+        plain = isinstance(value, cst.Dict) or (isinstance(value.func, cst.Name) and value.func.value == "dict")
+        stored = _subscript_key(target) if plain else None
         key = ("registry", id(value), string_text(stored) if stored is not None else None)
         if key not in seen:
             seen.add(key)
             self._registry_loads(assignments[0], rule, False, offset, flow, seen, key[2])
         return True
 
-    def _class_tuple(self, container, holder, flow: Flow) -> bool:
+    def _class_tuple(self, container, holder, flow: Flow, rule, offset: int, seen: set) -> bool:
         """`BN_TYPES = (nn.BatchNorm1d, nn.BatchNorm2d)` read only by type tests: they are its uses."""
         ctx = self.ctx
         if not (isinstance(holder, cst.Assign) and holder.value is container and len(holder.targets) == 1
                 and isinstance(holder.targets[0].target, cst.Name)):
             return False
+        if id(container) in flow.tuples:  # (spread into several tuples: looked at once)
+            return flow.tuples[id(container)]
+        flow.tuples[id(container)] = True
+        flow.tuples[id(container)] = only = self._tested_tuple(container, holder, flow, rule, offset, seen)
+        return only
+
+    def _tested_tuple(self, container, holder, flow: Flow, rule, offset: int, seen: set) -> bool:
+        """Whether every read of the tuple is seen: type tests, a spread into another such tuple, or a
+        pick of its classes (`T[0](c, ...)`, `for t in T`), which may be any of them."""
+        ctx = self.ctx
         target = holder.targets[0].target
         scope = ctx.scopes.get(target)
         assignments = scope.assignments[target.value] if scope is not None else []
         if len(assignments) != 1:
             return False
         loads = [access.node for access in assignments[0].references]
+        if isinstance(scope, ClassScope):  # `_BN_TYPES = (...)` in a class body, read as `self._BN_TYPES`
+            klass = self._class_of_body(target)
+            loads = [n for owner in self.subclasses(klass) for n in
+                     self.self_attributes(owner).get(target.value, []) + self._through_class(owner, target.value)]
+            if any(self.is_store(n) for n in loads):
+                return False
+        elif isinstance(scope, ModuleScope) and target.value in _exported(ctx, scope):
+            return False
         for load in loads:
             parent = ctx.parent(load)
             tested = (isinstance(parent, cst.Arg) and isinstance(ctx.parent(parent), cst.Call)
                       and is_type_check(ctx.parent(parent))) or isinstance(parent, (cst.Comparison, cst.ComparisonTarget))
             if tested:
                 flow.tests.append(load)
-            elif not (isinstance(parent, cst.StarredElement) and isinstance(outer := ctx.parent(parent), (cst.Tuple, cst.List))
-                      and self._class_tuple(outer, ctx.parent(outer), flow)):  # `ALL_NORMS = (*ALL_BNS, nn.LayerNorm)`
+            elif isinstance(parent, cst.StarredElement) and isinstance(outer := ctx.parent(parent), (cst.Tuple, cst.List)):
+                if not self._class_tuple(outer, ctx.parent(outer), flow, rule, offset, seen):  # `(*ALL_BNS, nn.LayerNorm)`
+                    return False
+            elif isinstance(parent, cst.Subscript) and parent.value is load and not self.is_store(parent):
+                self._expression(parent, rule, False, offset, flow, seen)  # `T[0](c, momentum=m)`
+            elif isinstance(parent, cst.CompFor) and parent.iter is load:
+                self._target(parent.target, rule, False, offset, flow, seen)  # `[t(c) for t in T]`
+            elif isinstance(parent, cst.For) and parent.iter is load and isinstance(parent.target, cst.Name):
+                for read in _loop_reads(ctx, parent):  # `for t in T: t(c, momentum=m)` (this loop's t only)
+                    self._expression(read, rule, False, offset, flow, seen)
+            else:
                 return False
         return True
 
@@ -614,6 +644,20 @@ def param_for(function: cst.FunctionDef, call: cst.Call, arg: cst.Arg) -> cst.Pa
     if any(a.star or a.keyword for a in call.args[:index]):
         return None
     return params[index] if index < len(params) else None
+
+
+def _loop_reads(ctx, loop: cst.For) -> list:
+    """The reads of a `for` loop's variable inside its body (another loop may reuse the name)."""
+    scope = ctx.scopes.get(loop.target)
+    found = []
+    for assignment in scope[loop.target.value] if scope is not None else ():
+        for access in assignment.references:
+            node = access.node
+            while node is not None and node is not loop.body and node is not loop:
+                node = ctx.parent(node)
+            if node is loop.body and access.node not in found:
+                found.append(access.node)
+    return found
 
 
 def _subscript_key(subscript: cst.Subscript) -> cst.BaseExpression | None:

@@ -89,6 +89,18 @@ class ConfigFlow:
         elif isinstance(parent, cst.AugAssign) and isinstance(parent.operator, cst.BitOrAssign) and parent.target is node:
             self._merged(parent, parent.value)  # `cfg |= dict(momentum=m)`
 
+    def literal(self, literal: cst.Dict, class_value) -> None:
+        """The keys written beside the class in a dict literal config are left as the source's: those
+        whose value the conversion changes (momentum; not eps) are reported."""
+        for element in literal.elements:
+            if isinstance(element, cst.DictElement) and element.value is class_value:
+                continue
+            key = string_text(element.key) if isinstance(element, cst.DictElement) else None
+            spec = self.rule.args.get(key) if key is not None else None
+            if key is None or (spec is not None and (spec.to != key or spec.transform or spec.drop or spec.otherwise)):
+                self.ctx.report_kind(element, self.rule, "config-literal", key=key or "**-spread keys",
+                                     target=self.api.target, where=_element_code(element))
+
     def _target(self, target, sole: bool) -> None:
         if isinstance(target, cst.Name):
             self._name(target, sole)
@@ -153,3 +165,10 @@ def _stored(ctx, node) -> bool:
     parent = ctx.parent(node)
     return isinstance(parent, cst.AssignTarget) or (isinstance(parent, (cst.AugAssign, cst.AnnAssign))
                                                     and parent.target is node)
+
+
+def _element_code(element) -> str:
+    """`"momentum": 0.1` (without the comma), or `**cfg`."""
+    if isinstance(element, cst.DictElement):
+        return f"{code_of(element.key)}: {code_of(element.value)}".split("\n")[0][:60]
+    return f"**{code_of(element.value)}"[:60]

@@ -26,9 +26,9 @@ from dataclasses import dataclass, replace
 
 import libcst as cst
 
-from bnport.classrefs import ClassFlow, _local_definition, names_class, param_for, returns_of
+from bnport.classrefs import ClassFlow, _local_definition, param_for, returns_of
 from bnport.context import Context
-from bnport.expressions import strip_parens
+from bnport.expressions import code_of, string_text, strip_parens
 from bnport.index import Scope
 from bnport.named_attributes import HOLE, NamedAccess, key_matches, named_accesses
 from bnport.resolve import qualified_name
@@ -271,6 +271,8 @@ class LayerObjects:
             return _union(self.possible_classes(side, depth + 1) for side in sides)
         if isinstance(node, cst.Subscript):
             return self._possible_elements(node.value, depth + 1)
+        if isinstance(node, cst.Name) and (key := self._name_key(node)) is not None and key[0] == "param":
+            return self._annotation_classes(key[1])[0]  # `m: Union[ConvBN, Other]`: maybe a ConvBN
         return _union(self.possible_classes(v, depth + 1) for v in self._possible_stores(node, depth) or ())
 
     def _possible_stores(self, node, depth: int) -> list | None:
@@ -656,11 +658,53 @@ class LayerObjects:
         return None
 
     def _annotated_class(self, param: cst.Param) -> cst.ClassDef | None:
-        """The one class of this file a parameter's annotation names (`Block`, `"Block"`, `Optional[Block]`)."""
+        """The class of this file a parameter's annotation names (`Block`, `"Block"`, `Optional[Block]`),
+        when it names no other class."""
+        classes, complete = self._annotation_classes(param)
+        return classes[0] if complete and len(classes) == 1 else None
+
+    def _annotation_classes(self, param: cst.Param) -> tuple[list[cst.ClassDef], bool]:
+        """(the classes of this file an annotation names, whether it names nothing else but None)."""
         if param.annotation is None:
-            return None
-        named = [k for k in self._all_classes() if names_class(param.annotation.annotation, k.name.value)]
-        return named[0] if len(named) == 1 else None
+            return [], False
+        found, complete = [], True
+
+        def visit(node, depth: int = 0) -> None:
+            nonlocal complete
+            node = strip_parens(node)
+            if depth > 4:
+                complete = False
+            elif isinstance(node, cst.Name) and node.value == "None":
+                pass
+            elif isinstance(node, cst.Name):
+                klass = self._class_named(node)  # through the scope: not a nested class of the same name
+                if klass is None:
+                    complete = False
+                elif klass not in found:
+                    found.append(klass)
+            elif isinstance(node, cst.SimpleString):
+                named = self._classes_by_name().get(string_text(node) or "", [])
+                if len(named) == 1 and isinstance(self.ctx.parent(named[0]), cst.Module):
+                    found.append(named[0]) if named[0] not in found else None
+                else:
+                    complete = False
+            elif isinstance(node, cst.Subscript) and (qualified_name(self.ctx, node.value) or code_of(node.value)).rsplit(
+                    ".", 1)[-1] in ("Optional", "Union"):
+                for element in node.slice:
+                    if isinstance(element.slice, cst.Index):
+                        visit(element.slice.value, depth + 1)
+            elif isinstance(node, cst.BinaryOperation) and isinstance(node.operator, cst.BitOr):
+                visit(node.left, depth + 1)
+                visit(node.right, depth + 1)
+            else:
+                complete = False
+
+        visit(param.annotation.annotation)
+        return found, complete
+
+    def _classes_by_name(self) -> dict[str, list[cst.ClassDef]]:
+        self._all_classes()
+        return self._classes
 
     def _all_classes(self) -> list[cst.ClassDef]:
         if self._classes is None:
