@@ -882,3 +882,51 @@ def test_a_class_tuple_in_a_class_body_and_picks_from_a_tuple_are_followed():
                 return isinstance(m, self._BN_TYPES)
     """
     assert findings(source) == [(4, "BNP004"), (9, "BNP004"), (11, "BNP004")]
+
+
+def test_a_config_rebound_on_another_path_gives_derived_configs_that_are_reported():
+    source = """\
+        def build(use_in):
+            norm_cfg = dict(type=nn.BatchNorm2d, momentum=0.1)
+            if use_in:
+                norm_cfg = dict(type=nn.InstanceNorm2d, track_running_stats=True)
+            return dict(norm_cfg, momentum=0.03)
+        def loop():
+            cfg = dict(type=nn.BatchNorm2d, momentum=0.1)
+            out = []
+            for i in range(2):
+                out.append(dict(cfg, momentum=0.03))
+                cfg = dict(type=nn.InstanceNorm2d)
+        def sequential():
+            cfg = dict(type=nn.BatchNorm2d, momentum=0.1)
+            first = dict(cfg, momentum=0.03)
+            cfg = dict(type=nn.InstanceNorm2d)
+    """
+    output = converted(source)
+    assert output.count("momentum=0.03)") == 2 and "first = dict(cfg, momentum=0.97)" in output
+    assert [f for f in findings(source) if f[1] == "BNP039"] == [(7, "BNP039"), (12, "BNP039")]
+
+
+def test_attributes_a_subclass_sets_are_followed_into_its_base_class_methods():
+    source = """\
+        class BaseHead(nn.Module):
+            def make(self, c):
+                return self.norm_layer(c, momentum=0.03), dict(self.norm_cfg, momentum=0.03)
+            def freeze(self):
+                self.bn.eval()
+        class BNHead(BaseHead):
+            def __init__(self, c):
+                super().__init__()
+                self.norm_layer = nn.BatchNorm2d
+                self.norm_cfg = dict(type=nn.BatchNorm2d)
+                self.bn = nn.BatchNorm2d(c)
+                self.bn.eval()
+        class GNHead(BaseHead):
+            def __init__(self, c):
+                super().__init__()
+                self.bn = nn.GroupNorm(1, c)
+                self.bn.eval()
+    """
+    assert findings(source) == [(5, "BNP004"), (5, "BNP039"), (7, "BNP023")]
+    output = converted(source)
+    assert output.count("self.bn.set_train(False)") == 1 and output.count("self.bn.eval()") == 2

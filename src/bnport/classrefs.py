@@ -334,6 +334,10 @@ class ClassFlow:
         stores += sum(1 for n in nodes if self.is_store(n))
         for load in (n for n in nodes if not self.is_store(n)):
             self._expression(load, rule, sole and stores == 1, offset, flow, seen)
+        # a base class's methods read it too, on instances of this class or of its other subclasses
+        for base in self.bases(klass):
+            for load in (n for n in self.self_attributes(base).get(name, []) if not self.is_store(n)):
+                self._expression(load, rule, False, offset, flow, seen)
         # `cfg.norm_layer(...)` on an instance (a dataclass field's default): the instance may have been
         # given another class, so calls through it may build something else
         for load in self._through_instances(klass, name):
@@ -390,6 +394,17 @@ class ClassFlow:
                 if type(node) is cst.Attribute:
                     self._attributes.setdefault(node.attr.value, []).append(node)
         return self._attributes.get(name, [])
+
+    def bases(self, klass: cst.ClassDef) -> list[cst.ClassDef]:
+        """The classes of this file the class derives from (by name, transitively)."""
+        found, todo = [], [klass]
+        while todo and len(found) < 50:
+            for base in todo.pop().bases:
+                local = _local_class(self.ctx, base.value)
+                if local is not None and local is not klass and local not in found:
+                    found.append(local)
+                    todo.append(local)
+        return found
 
     def subclasses(self, klass: cst.ClassDef) -> list[cst.ClassDef]:
         """The class and the classes of this file that derive from it (by name, transitively)."""

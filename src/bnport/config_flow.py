@@ -15,7 +15,7 @@ import libcst as cst
 from bnport.classrefs import _direct_calls, _is_self, _local_function, param_for as _param_for
 from bnport.expressions import code_of, string_text, strip_parens
 from bnport.resolve import qualified_name
-from bnport.value_flow import loads_after
+from bnport.value_flow import loads_after, others_reach
 
 _COPIES = ("copy.copy", "copy.deepcopy")
 
@@ -121,7 +121,7 @@ class ConfigFlow:
     def _name(self, name: cst.Name, sole: bool) -> None:
         # the reads this assignment reaches: up to the name's next assignment (`cfg = dict(lr=...)`)
         for load in loads_after(self.ctx, name, augmented=True):
-            self.follow(load, sole)
+            self.follow(load, sole and not others_reach(self.ctx, name, load))
 
     def _attribute(self, target: cst.Attribute, sole: bool) -> None:
         """`self.norm_cfg = dict(...)`: its reads in the class's methods and its subclasses'; another
@@ -137,6 +137,10 @@ class ConfigFlow:
         for node in nodes:
             if node not in stores:
                 self.follow(node, sole and len(stores) == 1)
+        for base in classes.bases(klass):  # read in a base class's methods: other subclasses may set others
+            for node in classes.self_attributes(base).get(target.attr.value, []):
+                if not classes.is_store(node) or node in updated:
+                    self.follow(node, False)
 
     def _merged(self, where, other) -> None:
         other = strip_parens(other)

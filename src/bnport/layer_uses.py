@@ -94,6 +94,16 @@ class LayerUses:
         if fact.certain or fact.collection:
             for load in self.objects.possible_loads(key):  # `blk.bn` where blk may be another class's
                 self.follow(load, fact.uncertain())
+        if key[0] == "attr":  # `self.bn` in a base class's methods: what every subclass stores there
+            for base in self.objects.local_bases(key[1], transitive=True):
+                base_key = ("attr", base, key[2])
+                if any(self.flow.is_store(n) for n in self.flow.self_attributes(base).get(key[2], ())):
+                    self.follow_binding(base_key)
+                elif base_key not in self._keys and (held := self.objects.binding(base_key)) is not None:
+                    self._keys.add(base_key)  # set only by subclasses: other modules may subclass it too
+                    for load in list(self.objects.loads(base_key)):  # (the base's own reads)
+                        if isinstance(load, cst.Attribute) and self.objects.owner_class(load.value) is base:
+                            self.follow(load, held.uncertain())
 
     def _loop_of(self, load, key) -> tuple | None:
         """(the loop, what its variable holds) for a read inside the body of a `for` that binds the name."""

@@ -178,6 +178,32 @@ def loads_after(ctx, target: cst.Name, augmented: bool = False) -> list[cst.CSTN
     return reached
 
 
+def others_reach(ctx, target: cst.Name, read) -> bool:
+    """Whether an assignment of the name other than `target` may also give `read` its value: one
+    between them that is not in target's block (a branch, an except), one before target where target
+    is conditional, or one later in a loop around the read (the next iteration)."""
+    scope = ctx.scopes.get(target)
+    block = ctx.parent(statement_of(ctx, target))
+    for a in scope[target.value] if scope is not None else ():
+        node = a.node.name if isinstance(a.node, cst.Param) else a.node
+        if node is target or not isinstance(node, cst.Name) or isinstance(ctx.parent(node), cst.AugAssign):
+            continue
+        if _common_loop(ctx, node, read) is not None:
+            return True
+        if ctx.position(node) < ctx.position(read) and (
+                ctx.position(node) > ctx.position(target) or not _inside(ctx, read, block)):
+            return True
+    return False
+
+
+def _inside(ctx, node, ancestor) -> bool:
+    while node is not None:
+        if node is ancestor:
+            return True
+        node = ctx.parent(node)
+    return False
+
+
 def _common_loop(ctx, a, b):
     """The innermost `for`/`while` whose body holds both nodes, within one function."""
     enclosing = []
