@@ -930,3 +930,16 @@ def test_attributes_a_subclass_sets_are_followed_into_its_base_class_methods():
     assert findings(source) == [(5, "BNP004"), (5, "BNP039"), (7, "BNP023")]
     output = converted(source)
     assert output.count("self.bn.set_train(False)") == 1 and output.count("self.bn.eval()") == 2
+
+
+def test_a_converted_key_read_back_from_a_config_is_reported_where_it_is_read():
+    source = """\
+        norm_cfg = dict(type=nn.BatchNorm2d, momentum=0.01, eps=1e-3)
+        a = nn.InstanceNorm2d(8, momentum=norm_cfg["momentum"], eps=norm_cfg["eps"])
+        b = norm_cfg.get("momentum", 0.1)
+        args = dict(norm_cfg)
+        args.pop("type")
+        c = nn.InstanceNorm2d(8, track_running_stats=True, **args)
+        d = nn.Conv2d(8, 8, 1, **dict(bias=False))
+    """
+    assert findings(source) == [(4, "BNP044"), (5, "BNP044"), (8, "BNP044")]

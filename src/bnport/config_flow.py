@@ -28,6 +28,11 @@ class ConfigFlow:
         self._seen: set[int] = set()
         keys = set(rule.args) | set(rule.source_signature)
         self.keys = keys - set(ctx.ruleset.builder_keys) - set(ctx.ruleset.config_keys)
+        # the keys whose value the conversion changes (momentum; not eps)
+        self.changed = {name for name, spec in rule.args.items()
+                        if spec.to != name or spec.transform or spec.drop or spec.otherwise}
+        self.converted: set[str] = set()  # the changed keys written (and converted) in the config
+        self._roots = {source.split(".")[0] for source in ctx.ruleset.by_source}
 
     def follow(self, node, sole: bool = True) -> None:
         """`sole`: the config reaches here only from the converted one (a function's parameter that
@@ -36,6 +41,8 @@ class ConfigFlow:
             return
         self._seen.add(id(node))
         ctx = self.ctx
+        if isinstance(node, cst.Call) and isinstance(node.func, cst.Name) and node.func.value == "dict":
+            self.converted |= {a.keyword.value for a in node.args if a.keyword is not None} & self.changed
         parent = ctx.parent(node)
         if isinstance(parent, cst.Assign) and parent.value is node:
             for target in (t.target for t in parent.targets):
@@ -61,6 +68,9 @@ class ConfigFlow:
                 param = _param_for(function, call, parent)
                 if param is not None:
                     self._name(param.name, sole and len(_direct_calls(ctx, function)) == 1)
+            elif parent.star == "**" and self.converted and name is not None and name.split(".")[0] in self._roots \
+                    and name not in ctx.ruleset.by_source:  # `nn.InstanceNorm2d(c, **cfg)`: still torch
+                self._read(call, ", ".join(sorted(self.converted)))
         elif isinstance(parent, cst.Attribute) and parent.value is node:
             call = ctx.parent(parent)
             if not (isinstance(call, cst.Call) and call.func is parent):
@@ -78,10 +88,16 @@ class ConfigFlow:
                         self._added(call, None)
             elif method == "setdefault" and call.args:
                 self._added(call, string_text(call.args[0].value))
-        elif isinstance(parent, cst.Subscript) and parent.value is node and _stored(ctx, parent):
+            elif method in ("get", "pop") and call.args and string_text(call.args[0].value) in self.converted:
+                self._read(call, string_text(call.args[0].value))
+        elif isinstance(parent, cst.Subscript) and parent.value is node:
             key = parent.slice[0].slice.value if len(parent.slice) == 1 and isinstance(
                 parent.slice[0].slice, cst.Index) else None
-            self._added(parent, string_text(key) if key is not None else None)
+            text = string_text(key) if key is not None else None
+            if _stored(ctx, parent):
+                self._added(parent, text)
+            elif text in self.converted:
+                self._read(parent, text)  # `cfg["momentum"]`: MindSpore's value now
         elif isinstance(parent, cst.StarredDictElement):
             self._dict_keys(ctx.parent(parent), ctx.parent(parent))
         elif isinstance(parent, cst.BinaryOperation) and isinstance(parent.operator, cst.BitOr) and parent.left is node:
@@ -156,6 +172,10 @@ class ConfigFlow:
         for element in literal.elements:
             if isinstance(element, cst.DictElement):
                 self._added(where, string_text(element.key))
+
+    def _read(self, where, key: str) -> None:
+        self.ctx.report_kind(where, self.rule, "config-read", key=key, target=self.api.target, line=self.line,
+                             where=code_of(where).split("\n")[0][:60])
 
     def _added(self, where, key: str | None) -> None:
         """A key given to a config of the class another way than where it is written."""

@@ -24,7 +24,7 @@ ENGINE_KINDS = (
     "open-marker", "default-removed", "boundary", "layer-escape", "maybe-layer", "name-lookup", "method-value", "name-test",
     "computed-name", "eval-string", "eval-import", "exported-import", "eval-compare", "project-target",
     "update-in-expression", "maybe-none", "project-keras", "registry-call", "mixed-values", "tensor-missing", "config-key", "traversal", "serialized-class", "cell-file",
-    "config-literal",
+    "config-literal", "config-read",
 )
 SAFETIES = ("exact", "approximate", "report-only")
 TRANSFORMS = ("one_minus", "dtype")
