@@ -73,7 +73,7 @@ def test_a_converted_parameter_filled_from_torch_is_reported():
         def load(bn: nn.BatchNorm2d, w):
             bn.running_mean.copy_(torch.from_numpy(w))
             setattr(bn, "weight", nn.Parameter(torch.ones(3)))
-    """) == [(4, "BNP037"), (5, "BNP021")]
+    """) == [(4, "BNP037"), (5, "BNP037")]
 
 
 def test_a_layer_applied_to_a_torch_result_is_reported_and_a_keras_layer_is_not():
@@ -943,3 +943,33 @@ def test_a_converted_key_read_back_from_a_config_is_reported_where_it_is_read():
         d = nn.Conv2d(8, 8, 1, **dict(bias=False))
     """
     assert findings(source) == [(4, "BNP044"), (5, "BNP044"), (8, "BNP044")]
+
+
+def test_layers_given_to_torch_through_ordered_dicts_and_base_initialisers_are_reported():
+    source = """\
+        from collections import OrderedDict
+        def f(c):
+            return nn.Sequential(OrderedDict([("conv", nn.Conv2d(c, c, 3)), ("bn", nn.BatchNorm2d(c))]))
+        def g(c):
+            return nn.Sequential(OrderedDict(conv=nn.Conv2d(c, c, 3), bn=nn.BatchNorm2d(c)))
+        class Conv2dReLU(nn.Sequential):
+            def __init__(self, c):
+                bn = nn.BatchNorm2d(c)
+                super(Conv2dReLU, self).__init__(nn.Conv2d(c, c, 3), bn, nn.ReLU())
+        class Plain:
+            def __init__(self, c):
+                super().__init__(nn.BatchNorm2d(c))
+    """
+    assert findings(source) == [(5, "BNP021"), (7, "BNP021"), (11, "BNP021")]
+
+
+def test_a_torch_value_stored_into_a_converted_tensor_is_reported():
+    source = """\
+        def f(c):
+            bn = nn.BatchNorm2d(c)
+            bn.weight.data = torch.ones(c) * 2
+            bn.running_mean[:] = torch.zeros(c)
+            bn.running_var = torch.ones(c)
+            bn.bias.data = bn.weight.data * 0
+    """
+    assert findings(source) == [(5, "BNP037"), (6, "BNP037"), (7, "BNP037")]

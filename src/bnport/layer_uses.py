@@ -32,6 +32,7 @@ _DERIVED = AttrSpec(name="", tensor=True)  # a value computed from a layer's ten
 # where a value is followed on from (an assignment, a member, an application, an argument)
 _FOLLOWED = (cst.Assign, cst.AnnAssign, cst.Attribute, cst.Call, cst.Arg)
 _SAME_ELEMENTS = frozenset({"list", "tuple", "sorted", "reversed", "set", "iter"})  # builtins that keep the elements
+_MAPPINGS = frozenset({"dict", "collections.OrderedDict", "typing.OrderedDict"})  # `OrderedDict([("bn", bn)])`
 
 
 @dataclass
@@ -235,6 +236,8 @@ class LayerUses:
             holder = ctx.parent(container)
             if isinstance(holder, cst.Assign) and holder.value is container:
                 self._stored(holder, fact, container)
+            else:
+                self.follow(container, fact)  # `[("bn", bn), ...]`: a collection that holds it too
         elif isinstance(parent, (cst.Return, cst.Yield)):
             self._escape(node, fact)
 
@@ -295,8 +298,12 @@ class LayerUses:
             self._by_name(call, fact)
             return
         name = qualified_name(ctx, func)
-        if name is not None and name.split(".")[0] in self._roots:
-            self._cross(call, node, fact.layer.rule)
+        if name is not None and name.split(".")[0] in self._roots or self._base_init(call):
+            self._cross(call, node, fact.layer.rule)  # (`super().__init__(conv, bn)` of an nn.Sequential too)
+            return
+        if (name in _MAPPINGS or getattr(func, "value", None) == "dict") and (
+                fact.collection or arg.keyword is not None):
+            self.follow(call, self._as_collection(fact))  # `OrderedDict(bn=bn)`: a mapping that holds it
             return
         function = _local_function(self.ctx, func)
         if function is not None:
@@ -305,6 +312,17 @@ class LayerUses:
                 self.follow_binding(("param", param))
                 return
         self._escape(node, fact)
+
+    def _base_init(self, call: cst.Call) -> bool:
+        """`super().__init__(...)` (or `super(Cls, self).__init__`) in a class whose first base is
+        the source framework's (`class Conv2dReLU(nn.Sequential)`)."""
+        func = call.func
+        if not (isinstance(func, cst.Attribute) and func.attr.value == "__init__" and isinstance(func.value, cst.Call)
+                and isinstance(func.value.func, cst.Name) and func.value.func.value == "super"):
+            return False
+        klass = self.flow.enclosing_class(call)
+        base = qualified_name(self.ctx, klass.bases[0].value) if klass is not None and klass.bases else None
+        return base is not None and base.split(".")[0] in self._roots
 
     def _added(self, call: cst.Call, node, fact: Fact) -> None:
         """A layer added to a container: the container's binding now holds it (followed). A source
@@ -442,12 +460,10 @@ class LayerUses:
         elif spec.tensor:
             self._tensor(node, f"{subject}.{path}", spec, fact)
 
-    def _assigned_tensor(self, value, node, rule: Rule, shown: str | None = None) -> None:
-        """A value given to a layer's Parameter: source-framework calls in it are reported."""
-        called = list(_walk_calls(value)) if value is not None else []
-        framework = [c for c in called if (qualified_name(self.ctx, c.func) or "").split(".")[0] in self._roots]
-        if framework:
-            self._cross(framework[0], node, rule, shown)
+    def _assigned_tensor(self, value, node, rule: Rule) -> None:
+        """A value given to a layer's Parameter: where it is the source framework's, the statement is reported."""
+        if value is not None:
+            self.values.meets(_statement_of(self.ctx, node), rule, node, value, "operand")
 
     def _by_name(self, call: cst.Call, fact: Fact) -> None:
         """getattr / hasattr / setattr / delattr with a literal name: the member it names."""
@@ -476,7 +492,7 @@ class LayerUses:
             ctx.report(call, rule, spec.none_check, object=code_of(call), layer=code_of(call.args[0].value))
         if call.func.value == "setattr" and spec.tensor and len(call.args) > 2:
             # `setattr(bn, "weight", nn.Parameter(w))`
-            self._assigned_tensor(call.args[2].value, call, rule, f"{code_of(call.args[0].value)}.{name}")
+            self._assigned_tensor(call.args[2].value, call, rule)
         if call.func.value == "setattr" and spec.on_assign is not None:
             statement = ctx.parent(call)
             owner = ".".join(p for p in (code_of(call.args[0].value), layer.api.attribute_path) if p)
@@ -566,6 +582,10 @@ class LayerUses:
                 return
             elif isinstance(parent, cst.AugAssign) and parent.value is current:
                 values.meets(statement, rule, current, parent.target, "target")
+                return
+            elif isinstance(parent, cst.AssignTarget) and current is not node:
+                # `bn.weight.data = torch.ones(c)`, `bn.running_mean[:] = t`: stored into the MindSpore tensor
+                values.meets(statement, rule, current, ctx.parent(parent).value, "operand")
                 return
             elif isinstance(parent, (cst.Assign, cst.AnnAssign)) and parent.value is current:
                 targets = [t.target for t in parent.targets] if isinstance(parent, cst.Assign) else [parent.target]
@@ -669,15 +689,6 @@ class LayerUses:
                 self.ctx.report_kind(node, rule, "mixed-values", **values)
 
         self.values.finish(mixed)
-
-
-def _walk_calls(node):
-    stack = [node]
-    while stack:
-        current = stack.pop()
-        if isinstance(current, cst.Call):
-            yield current
-        stack.extend(current.children)
 
 
 def _method_target(spec: AttrSpec, subject: str, owner: str) -> str:
