@@ -973,3 +973,32 @@ def test_a_torch_value_stored_into_a_converted_tensor_is_reported():
             bn.bias.data = bn.weight.data * 0
     """
     assert findings(source) == [(5, "BNP037"), (6, "BNP037"), (7, "BNP037")]
+
+
+def test_tensors_in_loops_zips_nested_unpacking_lookups_and_returned_tuples_are_followed():
+    source = """\
+        def load(bn: nn.BatchNorm2d, weights):
+            for p in (bn.bias, bn.weight, bn.running_mean, bn.running_var):
+                p.data.copy_(torch.from_numpy(weights))
+        def zipped(bn: nn.BatchNorm2d, arrays):
+            for p, a in zip([bn.weight, bn.bias], arrays):
+                p.data.copy_(torch.from_numpy(a))
+        def l1(bn: nn.BatchNorm2d):
+            return [torch.abs(p).sum() for p in (bn.weight, bn.bias)]
+        def fold(bn: nn.BatchNorm2d):
+            (w, b), (m, v) = (bn.weight, bn.bias), (bn.running_mean, bn.running_var)
+            return torch.rsqrt(v + 1e-5) * w
+        def by_name(bn: nn.BatchNorm2d):
+            return torch.sum(getattr(bn, "weight"))
+        def _stats(bn):
+            return bn.running_mean, bn.running_var
+        def normalize(x):
+            bn = nn.BatchNorm2d(8)
+            m, v = _stats(bn)
+            return torch.rsqrt(v + 1e-5)
+        def rest(bn: nn.BatchNorm2d):
+            w, *others = bn.weight, bn.bias
+            return len(others)
+    """
+    assert findings(source) == [(5, "BNP037"), (8, "BNP037"), (10, "BNP021"), (13, "BNP021"), (15, "BNP021"),
+                                (21, "BNP021")]

@@ -490,6 +490,8 @@ class LayerUses:
             self.edits.strings[string] = (rule, f"{quote}{path}{quote}")
         if call.func.value == "getattr" and spec.none_check is not None and self._compared_with_none(call):
             ctx.report(call, rule, spec.none_check, object=code_of(call), layer=code_of(call.args[0].value))
+        if call.func.value == "getattr" and spec.tensor and len(call.args) == 2:
+            self._tensor(call, code_of(call), spec, fact)  # `torch.sum(getattr(bn, "weight"))`: the Parameter
         if call.func.value == "setattr" and spec.tensor and len(call.args) > 2:
             # `setattr(bn, "weight", nn.Parameter(w))`
             self._assigned_tensor(call.args[2].value, call, rule)
@@ -547,17 +549,10 @@ class LayerUses:
                     or (isinstance(parent, cst.IfExp) and parent.test is not current):
                 current, parameter = parent, parameter and isinstance(parent, cst.IfExp)
             elif isinstance(parent, cst.Element) and isinstance(ctx.parent(parent), (cst.List, cst.Tuple)):
-                container = ctx.parent(parent)
-                holder = ctx.parent(container)
-                if isinstance(holder, cst.Assign) and holder.value is container:
-                    # `gamma, beta = bn.weight, bn.bias`: element by element
-                    index = container.elements.index(parent)
-                    for target in (t.target for t in holder.targets):
-                        if isinstance(target, (cst.Tuple, cst.List)) and len(target.elements) == len(
-                                container.elements) and not any(isinstance(e, cst.StarredElement) for e in target.elements):
-                            self._stored_in(target.elements[index].value, current, statement, fact)
+                # `gamma, beta = bn.weight, bn.bias`, `for p in (bn.weight, bn.bias)`, `return bn.running_mean, ...`
+                if self._element(parent, current, statement, fact):
                     return
-                current = container  # `torch.stack([bn.running_mean, ...])`: the list reaches the call
+                current = ctx.parent(parent)  # `torch.stack([bn.running_mean, ...])`: the list reaches the call
             elif isinstance(parent, cst.NamedExpr) and parent.value is current:
                 if isinstance(parent.target, cst.Name):
                     self._derived(parent.target, fact)
@@ -602,6 +597,57 @@ class LayerUses:
                 return
             else:
                 return
+
+    def _element(self, element: cst.Element, value, statement, fact: Fact) -> bool:
+        """An element of a tuple or list followed to where it lands: a target of the same place in an
+        unpacking assignment (nested too), a loop variable (also through `zip`), or the same place in
+        what the callers of a function that returns the tuple unpack. False: the sequence goes on whole."""
+        ctx = self.ctx
+        path, sequence = [], ctx.parent(element)
+        path.append(sequence.elements.index(element))
+        holder = ctx.parent(sequence)
+        while isinstance(holder, cst.Element) and isinstance(ctx.parent(holder), (cst.Tuple, cst.List)):
+            path.append(ctx.parent(holder).elements.index(holder))
+            sequence = ctx.parent(holder)
+            holder = ctx.parent(sequence)
+        path.reverse()
+        if isinstance(holder, cst.Assign) and holder.value is sequence:
+            for target in (t.target for t in holder.targets):
+                self._land(_at_path(target, path), value, statement, fact)
+            return True
+        if len(path) == 1 and isinstance(holder, (cst.For, cst.CompFor)) and holder.iter is sequence:
+            self._land(holder.target, value, statement, fact)  # each element in turn
+            return True
+        if len(path) == 1 and isinstance(holder, cst.Arg) and isinstance(call := ctx.parent(holder), cst.Call) \
+                and isinstance(call.func, cst.Name) and call.func.value == "zip" and not holder.keyword:
+            loop = ctx.parent(call)
+            if isinstance(loop, (cst.For, cst.CompFor)) and loop.iter is call:
+                self._land(_at_path(loop.target, [call.args.index(holder)]), value, statement, fact)
+                return True
+        if isinstance(holder, cst.Return) and holder.value is sequence:
+            function = ctx.parent(holder)
+            while function is not None and not isinstance(function, (cst.FunctionDef, cst.Lambda, cst.ClassDef)):
+                function = ctx.parent(function)
+            calls = self.objects._calls_of(function) if isinstance(function, cst.FunctionDef) else None
+            for call in calls or ():
+                assign = ctx.parent(call)
+                if isinstance(assign, cst.Assign) and assign.value is call:
+                    for target in (t.target for t in assign.targets):
+                        self._land(_at_path(target, path), value, statement, fact)
+            return bool(calls)
+        return False
+
+    def _land(self, target, value, statement, fact: Fact) -> None:
+        """A MindSpore tensor bound to `target` (None: a place not followed, a starred rest)."""
+        if isinstance(target, cst.Name) and isinstance(self.ctx.parent(target), cst.CompFor):
+            scope = self.ctx.scopes.get(target)  # a comprehension's variable: read in its element, written first
+            for assignment in scope[target.value] if scope is not None else ():
+                for access in assignment.references:
+                    if id(access.node) not in self._done:
+                        self._done.add(id(access.node))
+                        self._tensor(access.node, target.value, _DERIVED, fact, derived=True)
+        elif target is not None and not isinstance(target, (cst.Tuple, cst.List)):
+            self._stored_in(target, value, statement, fact)
 
     def _stored_in(self, target, value, statement, fact: Fact) -> None:
         """A tensor assigned to `target`: a name carries it on; anything else is a store it meets."""
@@ -689,6 +735,22 @@ class LayerUses:
                 self.ctx.report_kind(node, rule, "mixed-values", **values)
 
         self.values.finish(mixed)
+
+
+def _at_path(target, path: list[int]):
+    """The part of an unpacking target at `path` (indices into nested tuples), if its shape shows it."""
+    for index in path:
+        target = strip_parens(target) if isinstance(target, cst.BaseExpression) else target
+        if not isinstance(target, (cst.Tuple, cst.List)):
+            return None
+        elements = target.elements
+        star = next((i for i, e in enumerate(elements) if isinstance(e, cst.StarredElement)), None)
+        if star is not None and index >= star:
+            return None  # gathered into the starred list (or counted from the end): not followed
+        if index >= len(elements):
+            return None
+        target = elements[index].value
+    return target
 
 
 def _method_target(spec: AttrSpec, subject: str, owner: str) -> str:
