@@ -1002,3 +1002,28 @@ def test_tensors_in_loops_zips_nested_unpacking_lookups_and_returned_tuples_are_
     """
     assert findings(source) == [(5, "BNP037"), (8, "BNP037"), (10, "BNP021"), (13, "BNP021"), (15, "BNP021"),
                                 (21, "BNP021")]
+
+
+def test_configs_from_defaults_annotations_walrus_class_bodies_and_methods_are_followed():
+    source = """\
+        class ConvModule(nn.Module):
+            def __init__(self, c, norm_cfg=dict(type=nn.BatchNorm2d, momentum=0.1)):
+                super().__init__()
+                a = dict(norm_cfg, momentum=0.03)
+        cfg_a: dict = dict(type=nn.BatchNorm2d, momentum=0.1)
+        x = dict(cfg_a, momentum=0.03)
+        if (cfg_w := dict(type=nn.BatchNorm2d, momentum=0.1)):
+            y = dict(cfg_w, momentum=0.03)
+        class Neck(nn.Module):
+            norm_cfg = dict(type=nn.BatchNorm2d, momentum=0.1)
+            def __init__(self, c):
+                super().__init__()
+                self.cfg = dict(self.norm_cfg, momentum=0.03)
+                self.other = self._make(dict(type=nn.BatchNorm2d), c)
+            def _make(self, cfg, c):
+                return dict(cfg, momentum=0.03)
+    """
+    output = converted(source)
+    assert "x = dict(cfg_a, momentum=0.97)" in output and "y = dict(cfg_w, momentum=0.97)" in output
+    assert "self.cfg = dict(self.norm_cfg, momentum=0.97)" in output
+    assert [f for f in findings(source) if f[1] == "BNP039"] == [(6, "BNP039"), (18, "BNP039")]

@@ -647,9 +647,10 @@ def returns_of(function: cst.FunctionDef) -> list[cst.Return]:
     return [n for n in own_nodes(function.body) if isinstance(n, cst.Return)]
 
 
-def param_for(function: cst.FunctionDef, call: cst.Call, arg: cst.Arg) -> cst.Param | None:
-    """The parameter an argument of a call of `function` binds to, if that can be told."""
-    params = [*function.params.posonly_params, *function.params.params]
+def param_for(function: cst.FunctionDef, call: cst.Call, arg: cst.Arg, skip: int = 0) -> cst.Param | None:
+    """The parameter an argument of a call of `function` binds to, if that can be told; `skip`: the
+    leading parameters the call does not pass (a method's self)."""
+    params = [*function.params.posonly_params, *function.params.params][skip:]
     if arg.keyword is not None:
         return next((p for p in (*function.params.params, *function.params.kwonly_params)
                      if p.name.value == arg.keyword.value), None)

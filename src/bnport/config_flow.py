@@ -12,10 +12,11 @@ from __future__ import annotations
 
 import libcst as cst
 
-from bnport.classrefs import _direct_calls, _is_self, _local_function, param_for as _param_for
+from bnport.classrefs import _class_level_stores, _direct_calls, _is_self, _local_function, param_for as _param_for
 from bnport.expressions import code_of, string_text, strip_parens
 from bnport.resolve import qualified_name
-from bnport.value_flow import loads_after, others_reach
+from bnport.index import ClassScope
+from bnport.value_flow import loads_after, others_reach, statement_of
 
 _COPIES = ("copy.copy", "copy.deepcopy")
 
@@ -47,6 +48,10 @@ class ConfigFlow:
         if isinstance(parent, cst.Assign) and parent.value is node:
             for target in (t.target for t in parent.targets):
                 self._target(target, sole)
+        elif isinstance(parent, (cst.AnnAssign, cst.NamedExpr)) and parent.value is node:
+            self._target(parent.target, sole)  # `cfg: dict = dict(...)`, `(cfg := dict(...))`
+        elif isinstance(parent, cst.Param) and parent.default is node:
+            self._name(parent.name, False)  # `def __init__(self, norm_cfg=dict(...))`: callers may pass others
         elif isinstance(parent, cst.Element) and isinstance(ctx.parent(parent), (cst.Tuple, cst.List)):
             self._unpacked(ctx.parent(parent), parent, sole)  # `cfg, other = dict(...), 1`
         elif isinstance(parent, cst.Arg):
@@ -68,6 +73,10 @@ class ConfigFlow:
                 param = _param_for(function, call, parent)
                 if param is not None:
                     self._name(param.name, sole and len(_direct_calls(ctx, function)) == 1)
+            elif (method := self._method(call)) is not None:  # `self._make_norm(norm_cfg, c)`
+                param = _param_for(method, call, parent, skip=1)
+                if param is not None:
+                    self._name(param.name, False)
             elif parent.star == "**" and self.converted and name is not None and name.split(".")[0] in self._roots \
                     and name not in ctx.ruleset.by_source:  # `nn.InstanceNorm2d(c, **cfg)`: still torch
                 self._read(call, ", ".join(sorted(self.converted)))
@@ -117,8 +126,22 @@ class ConfigFlow:
                 self.ctx.report_kind(element, self.rule, "config-literal", key=key or "**-spread keys",
                                      target=self.api.target, where=_element_code(element))
 
+    def _method(self, call: cst.Call) -> cst.FunctionDef | None:
+        """The method of the caller's class (or a base of it in the file) a `self.<name>(...)` call runs."""
+        func = call.func
+        if not (isinstance(func, cst.Attribute) and _is_self(func.value)):
+            return None
+        klass = self.classes.enclosing_class(call)
+        for owner in ([klass, *self.classes.bases(klass)] if klass is not None else []):
+            for statement in owner.body.body:
+                if isinstance(statement, cst.FunctionDef) and statement.name.value == func.attr.value:
+                    return statement
+        return None
+
     def _target(self, target, sole: bool) -> None:
-        if isinstance(target, cst.Name):
+        if isinstance(target, cst.Name) and isinstance(self.ctx.scopes.get(target), ClassScope):
+            self._class_attribute(target, sole)  # `norm_cfg = dict(...)` in a class body, read as self.norm_cfg
+        elif isinstance(target, cst.Name):
             self._name(target, sole)
         elif isinstance(target, cst.Attribute) and _is_self(target.value):
             self._attribute(target, sole)
@@ -139,22 +162,29 @@ class ConfigFlow:
         for load in loads_after(self.ctx, name, augmented=True):
             self.follow(load, sole and not others_reach(self.ctx, name, load))
 
-    def _attribute(self, target: cst.Attribute, sole: bool) -> None:
+    def _class_attribute(self, target: cst.Name, sole: bool) -> None:
+        self._name(target, sole)  # (read in the class body itself)
+        klass = self.ctx.parent(self.ctx.parent(statement_of(self.ctx, target)))
+        if isinstance(klass, cst.ClassDef):
+            self._attribute(target, sole, klass, stored=1)
+
+    def _attribute(self, target, sole: bool, klass: cst.ClassDef | None = None, stored: int = 0) -> None:
         """`self.norm_cfg = dict(...)`: its reads in the class's methods and its subclasses'; another
-        store of the attribute may give it another config."""
+        store of the attribute may give it another config. `stored`: stores in the class body."""
         classes = self.classes
-        klass = classes.enclosing_class(target)
+        klass = klass or classes.enclosing_class(target)
         if klass is None:
             return
-        nodes = [n for owner in classes.subclasses(klass)
-                 for n in classes.self_attributes(owner).get(target.attr.value, [])]
+        name = target.value if isinstance(target, cst.Name) else target.attr.value
+        nodes = [n for owner in classes.subclasses(klass) for n in classes.self_attributes(owner).get(name, [])]
+        stored += sum(_class_level_stores(owner, name) for owner in classes.subclasses(klass) if owner is not klass)
         updated = [n for n in nodes if isinstance(self.ctx.parent(n), cst.AugAssign)]  # `self.cfg |= ...`
         stores = [n for n in nodes if classes.is_store(n) and n not in updated]
         for node in nodes:
             if node not in stores:
-                self.follow(node, sole and len(stores) == 1)
+                self.follow(node, sole and len(stores) + stored == 1)
         for base in classes.bases(klass):  # read in a base class's methods: other subclasses may set others
-            for node in classes.self_attributes(base).get(target.attr.value, []):
+            for node in classes.self_attributes(base).get(name, []):
                 if not classes.is_store(node) or node in updated:
                     self.follow(node, False)
 
