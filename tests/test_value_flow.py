@@ -631,8 +631,34 @@ def test_a_dataclass_field_reached_through_a_self_attribute_is_reported_where_ca
                 self.other = other
                 self.bn = self.cfg.norm_layer(64, momentum=0.1)
                 self.gn = self.other.norm_layer(64, momentum=0.1)
+                self.ln = Other().norm_layer(64, eps=0.1)
+        class Other:
+            norm_layer = nn.LayerNorm
     """
-    assert findings(source) == [(12, "BNP004")]
+    assert findings(source) == [(12, "BNP004"), (13, "BNP004")]  # `other` may be a Cfg too
+
+
+def test_a_dataclass_instance_made_any_way_but_by_another_class_reaches_its_field():
+    source = """\
+        import dataclasses
+        from dataclasses import dataclass, field
+        @dataclass
+        class NormCfg:
+            norm_layer: type = nn.BatchNorm2d
+            @classmethod
+            def default(cls):
+                return cls()
+        @dataclass
+        class ModelCfg:
+            norm: NormCfg = field(default_factory=NormCfg)
+        def make_cfg():
+            return NormCfg()
+        a = make_cfg().norm_layer(64, momentum=0.01)
+        b = NormCfg.default().norm_layer(64, momentum=0.01)
+        c = dataclasses.replace(NormCfg()).norm_layer(64, momentum=0.01)
+        d = ModelCfg().norm.norm_layer(64, momentum=0.01)
+    """
+    assert findings(source) == [(16, "BNP004"), (17, "BNP004"), (18, "BNP004"), (19, "BNP004")]
 
 
 def test_registries_of_any_mapping_are_followed_and_other_literal_keys_of_a_dict_are_not_reported():

@@ -348,7 +348,29 @@ class ClassFlow:
         assigned `Class(...)`, or `self.<attr>` stored from one of those (`self.cfg = cfg`)."""
         return [attribute for attribute in self.attributes_named(name)
                 if not self.is_store(attribute) and not _is_self(attribute.value)
-                and self._instance_of(attribute.value, klass, set())]
+                and (self._instance_of(attribute.value, klass, set()) or not self._known_other(attribute.value, klass))]
+
+    def _known_other(self, holder, klass: cst.ClassDef) -> bool:
+        """Whether `holder` is known not to be an instance of the class: a module, or built only by
+        calls of other classes of the file. (An instance made by a factory, a classmethod, a copy, a
+        loop over several, another field: it may be one.)"""
+        holder = strip_parens(holder)
+        if isinstance(holder, cst.Call):
+            other = _local_class(self.ctx, holder.func)
+            return other is not None and other is not klass and klass not in self.bases(other)
+        if not isinstance(holder, cst.Name):
+            return False
+        scope = self.ctx.scopes.get(holder)
+        assignments = list(scope[holder.value]) if scope is not None else []
+        if not assignments:
+            return True  # a builtin or a name bound nowhere in sight
+        for assignment in assignments:
+            if isinstance(assignment.node, (cst.Import, cst.ImportFrom)) or type(assignment).__name__ == "ImportAssignment":
+                continue
+            statement = self.ctx.parent(self.ctx.parent(assignment.node)) if isinstance(assignment.node, cst.Name) else None
+            if not (isinstance(statement, cst.Assign) and self._known_other(statement.value, klass)):
+                return False
+        return True
 
     def _instance_of(self, holder, klass: cst.ClassDef, seen: set) -> bool:
         holder = strip_parens(holder)
