@@ -1053,3 +1053,27 @@ def test_configs_from_defaults_annotations_walrus_class_bodies_and_methods_are_f
     assert "x = dict(cfg_a, momentum=0.97)" in output and "y = dict(cfg_w, momentum=0.97)" in output
     assert "self.cfg = dict(self.norm_cfg, momentum=0.97)" in output
     assert [f for f in findings(source) if f[1] == "BNP039"] == [(6, "BNP039"), (18, "BNP039")]
+
+
+def test_values_read_in_while_tests_and_closures_are_reached_and_a_reset_ends_the_carry():
+    source = """\
+        bn = nn.BatchNorm2d(8)
+        def a(cur):
+            prev = torch.zeros(8)
+            while torch.dist(prev, cur) > 1e-3:
+                cur = cur * 0.5
+                prev = bn.running_mean
+        def b():
+            last = None
+            def fn():
+                return torch.sum(last)
+            last = bn.running_mean
+            return fn
+        def reset(x):
+            prev = torch.zeros(8)
+            for _ in range(3):
+                y = torch.cat([prev, x])
+                stats = prev = bn.running_var
+                prev = torch.zeros(8)
+    """
+    assert findings(source) == [(5, "BNP021"), (11, "BNP021")]

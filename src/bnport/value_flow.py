@@ -169,13 +169,34 @@ def loads_after(ctx, target: cst.Name, augmented: bool = False) -> list[cst.CSTN
     reached = []
     for node in loads.values():
         loop = _common_loop(ctx, target, node)
-        if ctx.position(node) > start:
+        if _deferred(ctx, node, target):
+            reached.append(node)  # read in a function or lambda defined here: it runs later, maybe after this
+        elif ctx.position(node) > start:
             if (end is None or ctx.position(node) < ctx.position(end) or statement_of(ctx, node) is end) and (
                     loop is not None or not _exclusive(ctx, statement, node)):  # a later iteration may reach it
                 reached.append(node)
-        elif loop is not None and not _killed(ctx, assignments, loop, node):
+        elif loop is not None and end is None and not _killed(ctx, assignments, loop, node):
             reached.append(node)  # read in the next iteration: `prev = bn.weight` at the end of the body
     return reached
+
+
+def _deferred(ctx, read, target) -> bool:
+    """Whether `read` sits in a function or lambda nested in the scope that assigns `target`."""
+    scope = ctx.scopes.get(target)
+    current = ctx.parent(read)
+    while current is not None:
+        if isinstance(current, (cst.FunctionDef, cst.Lambda)):
+            return ctx.scopes.get(current) is scope or _in_scope(ctx, current, scope)
+        if ctx.scopes.get(current) is not scope and isinstance(current, (cst.ClassDef, cst.Module)):
+            return False
+        current = ctx.parent(current)
+    return False
+
+
+def _in_scope(ctx, node, scope) -> bool:
+    """Whether `node` (a nested definition) is defined directly in `scope`."""
+    parent = ctx.parent(node)
+    return parent is not None and ctx.scopes.get(parent) is scope
 
 
 def others_reach(ctx, target: cst.Name, read) -> bool:
@@ -222,9 +243,10 @@ def _common_loop(ctx, a, b):
 
 
 def _in_body(ctx, node, loop) -> bool:
+    """Whether `node` runs on each iteration: in the body, or in a `while` loop's test."""
     while node is not None and node is not loop:
         if ctx.parent(node) is loop:
-            return node is loop.body
+            return node is loop.body or (isinstance(loop, cst.While) and node is loop.test)
         node = ctx.parent(node)
     return False
 
