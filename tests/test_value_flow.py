@@ -1076,4 +1076,4 @@ def test_values_read_in_while_tests_and_closures_are_reached_and_a_reset_ends_th
                 stats = prev = bn.running_var
                 prev = torch.zeros(8)
     """
-    assert findings(source) == [(5, "BNP021"), (11, "BNP021")]
+    assert findings(source) == [(6, "BNP021"), (12, "BNP021")]
