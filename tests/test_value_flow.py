@@ -1077,3 +1077,22 @@ def test_values_read_in_while_tests_and_closures_are_reached_and_a_reset_ends_th
                 prev = torch.zeros(8)
     """
     assert findings(source) == [(6, "BNP021"), (12, "BNP021")]
+
+
+def test_registries_made_with_dict_keywords_inline_dicts_and_lookup_defaults_are_followed():
+    source = """\
+        _NORM_MAP = dict(batchnorm=nn.BatchNorm2d, groupnorm=nn.GroupNorm)
+        def create(name, c, **kwargs):
+            layer = _NORM_MAP[name]
+            return layer(c, **kwargs)
+        def get_norm(norm, c):
+            norm = {"BN": nn.BatchNorm2d, "GN": lambda ch: nn.GroupNorm(32, ch)}[norm]
+            return norm(c)
+        def fallback(norms, t, c):
+            return norms.get(t, nn.BatchNorm2d)(c, momentum=0.1)
+        bn = get_norm("BN", 8)
+        bn.momentum = 0.3
+        cfg = dict(type=nn.BatchNorm2d, momentum=0.1)
+    """
+    assert findings(source) == [(6, "BNP004"), (11, "BNP004"), (13, "BNP023")]
+    assert "cfg = dict(type=mindspore.nn.BatchNorm2d, momentum=0.9)" in converted(source)

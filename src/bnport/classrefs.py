@@ -72,6 +72,13 @@ class ClassFlow:
                 return
             if isinstance(owner, cst.Call) and self._passed(owner, parent, node, rule, sole, offset, flow, seen):
                 return
+            if isinstance(owner, cst.Call) and _is_default(owner, parent):
+                self._expression(owner, rule, False, offset, flow, seen)  # `NORMS.get(t, nn.BatchNorm2d)`
+                return
+            if isinstance(owner, cst.Call) and parent.keyword is not None and isinstance(owner.func, cst.Name) \
+                    and owner.func.value == "dict" and parent.keyword.value not in ctx.ruleset.config_keys \
+                    and self._registry(owner, rule, offset, flow, seen):
+                return  # `_NORM_MAP = dict(batchnorm=nn.BatchNorm2d, ...)`
             flow.escapes.append(owner if isinstance(owner, cst.Call) else parent)
         elif isinstance(parent, cst.Element):
             container = ctx.parent(parent)
@@ -183,7 +190,10 @@ class ClassFlow:
         calls through it take the arguments of whichever class the key picks."""
         ctx = self.ctx
         holder = ctx.parent(container)
-        if not (isinstance(container, cst.Dict) and isinstance(holder, cst.Assign) and holder.value is container
+        if isinstance(container, cst.Dict) and isinstance(holder, cst.Subscript) and holder.value is container:
+            self._expression(holder, rule, False, offset, flow, seen)  # `{"BN": BatchNorm2d, ...}[norm]`
+            return True
+        if not (isinstance(holder, cst.Assign) and holder.value is container
                 and len(holder.targets) == 1 and isinstance(holder.targets[0].target, cst.Name)):
             return False
         target = holder.targets[0].target
@@ -195,9 +205,16 @@ class ClassFlow:
         assignments = scope.assignments[target.value] if scope is not None else []
         if len(assignments) != 1:
             return False
-        values = [e.value for e in container.elements if isinstance(e, cst.DictElement)]
+        if isinstance(container, cst.Dict):
+            values = [e.value for e in container.elements if isinstance(e, cst.DictElement)]
+            complete = len(values) == len(container.elements)
+        else:  # `dict(batchnorm=nn.BatchNorm2d, ...)`
+            values = [a.value for a in container.args if a.keyword is not None]
+            complete = len(values) == len(container.args)
         rules = {id(ctx.ruleset.by_source.get(ctx.name_of(v) or "", (None,))[0]) for v in values}
-        sole = len(values) == len(container.elements) and len(rules) == 1 and None not in [
+        if not assignments[0].references:
+            return False  # read nowhere in this file: where it goes is not seen
+        sole = complete and len(rules) == 1 and None not in [
             ctx.ruleset.by_source.get(ctx.name_of(v) or "") for v in values] and not any(
             isinstance(ctx.parent(a.node), cst.Subscript) and self.is_store(ctx.parent(a.node))
             for a in assignments[0].references)
@@ -682,6 +699,16 @@ def param_for(function: cst.FunctionDef, call: cst.Call, arg: cst.Arg, skip: int
     if any(a.star or a.keyword for a in call.args[:index]):
         return None
     return params[index] if index < len(params) else None
+
+
+def _is_default(call: cst.Call, arg: cst.Arg) -> bool:
+    """The default of a lookup, which the lookup may give back: `d.get(k, <arg>)`, `d.pop(k, <arg>)`,
+    `getattr(x, name, <arg>)`."""
+    positional = [a for a in call.args if a.keyword is None and not a.star]
+    if isinstance(call.func, cst.Attribute) and call.func.attr.value in ("get", "pop", "setdefault"):
+        return len(positional) == 2 and positional[1] is arg
+    return isinstance(call.func, cst.Name) and call.func.value == "getattr" and len(positional) == 3 \
+        and positional[2] is arg
 
 
 def _loop_reads(ctx, loop: cst.For) -> list:
