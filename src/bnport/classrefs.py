@@ -124,11 +124,14 @@ class ClassFlow:
             function = ctx.parent(function)
         if not isinstance(function, cst.FunctionDef) or isinstance(ctx.parent(ctx.parent(function)), cst.ClassDef):
             return False
+        scope = ctx.scopes.get(function)
+        # the name bound to something else too (a fallback def, a lambda, an import): calls may run that
+        rebound = scope is None or len(scope.assignments[function.name.value]) != 1
         key = ("returned", id(function), index)
         if key in seen:
             return True
         seen.add(key)
-        only = sole and len(returns_of(function)) == 1
+        only = sole and len(returns_of(function)) == 1 and not rebound
         names = _direct_calls(ctx, function)
         calls = [ctx.parent(n) for n in names if isinstance(ctx.parent(n), cst.Call) and ctx.parent(n).func is n]
         for call in calls:
@@ -137,7 +140,7 @@ class ClassFlow:
             else:
                 self._unpacked(call, index, rule, only, offset, flow, seen)
         public = isinstance(ctx.parent(function), cst.Module) and not function.name.value.startswith("_")
-        return bool(calls) and len(calls) == len(names) and not public
+        return bool(calls) and len(calls) == len(names) and not public and not rebound
 
     def _unpacked(self, call: cst.Call, index: int, rule, sole: bool, offset: int, flow: Flow, seen: set) -> None:
         """Element `index` of a tuple a call returns: `ctor, bias = f(mode)` or `f(mode)[0]`."""
@@ -349,6 +352,9 @@ class ClassFlow:
             if owner is not klass:
                 stores += _class_level_stores(owner, name)
         stores += sum(1 for n in nodes if self.is_store(n))
+        # a base class's methods may store it too (its __init__ runs for this class)
+        stores += sum(1 for base in self.bases(klass) for n in self.self_attributes(base).get(name, []) if self.is_store(n))
+        stores += sum(_class_level_stores(base, name) for base in self.bases(klass))
         for load in (n for n in nodes if not self.is_store(n)):
             self._expression(load, rule, sole and stores == 1, offset, flow, seen)
         # a base class's methods read it too, on instances of this class or of its other subclasses
@@ -365,6 +371,7 @@ class ClassFlow:
         assigned `Class(...)`, or `self.<attr>` stored from one of those (`self.cfg = cfg`)."""
         return [attribute for attribute in self.attributes_named(name)
                 if not self.is_store(attribute) and not _is_self(attribute.value)
+                and _local_class(self.ctx, attribute.value) is None  # `Cfg.norm_layer`: the class's own (_through_class)
                 and (self._instance_of(attribute.value, klass, set()) or not self._known_other(attribute.value, klass))]
 
     def _known_other(self, holder, klass: cst.ClassDef) -> bool:

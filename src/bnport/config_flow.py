@@ -67,6 +67,8 @@ class ConfigFlow:
                 else:  # another class (`type=`), or maybe not this config: its keys are the source's
                     for arg in call.args[1:]:
                         self._added(call, arg.keyword.value if arg.keyword is not None else None)
+                    if not retyped:
+                        self.follow(call, False)  # and what is added to the copy later
             elif name in _COPIES:
                 self.follow(call, sole)
             elif (function := _local_function(ctx, call.func)) is not None:
@@ -178,6 +180,8 @@ class ConfigFlow:
         name = target.value if isinstance(target, cst.Name) else target.attr.value
         nodes = [n for owner in classes.subclasses(klass) for n in classes.self_attributes(owner).get(name, [])]
         stored += sum(_class_level_stores(owner, name) for owner in classes.subclasses(klass) if owner is not klass)
+        stored += sum(1 for base in classes.bases(klass) for n in classes.self_attributes(base).get(name, [])
+                      if classes.is_store(n)) + sum(_class_level_stores(base, name) for base in classes.bases(klass))
         updated = [n for n in nodes if isinstance(self.ctx.parent(n), cst.AugAssign)]  # `self.cfg |= ...`
         stores = [n for n in nodes if classes.is_store(n) and n not in updated]
         for node in nodes:
@@ -209,8 +213,8 @@ class ConfigFlow:
 
     def _added(self, where, key: str | None) -> None:
         """A key given to a config of the class another way than where it is written."""
-        if key is not None and key not in self.keys and key not in self.ctx.ruleset.config_keys:
-            return  # (a new `type` makes the converted arguments another class's)
+        if key is not None and key not in self.changed and key not in self.ctx.ruleset.config_keys:
+            return  # a key whose value means the same in both (eps); a new `type` makes the converted arguments another class's
         self.ctx.report_kind(where, self.rule, "config-key", key=key or "a key", target=self.api.target,
                              line=self.line, where=code_of(where).split("\n")[0][:60])
 

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 
 import libcst as cst
 
-from bnport.classrefs import ClassFlow, _local_function, param_for as _param_for
+from bnport.classrefs import ClassFlow, _local_function, _loop_reads, param_for as _param_for
 from bnport.context import Context
 from bnport.expressions import code_of, literal_key, short_code as _short, strip_parens
 from bnport.guards import Guards
@@ -550,7 +550,7 @@ class LayerUses:
                 current, parameter = parent, parameter and isinstance(parent, cst.IfExp)
             elif isinstance(parent, cst.Element) and isinstance(ctx.parent(parent), (cst.List, cst.Tuple)):
                 # `gamma, beta = bn.weight, bn.bias`, `for p in (bn.weight, bn.bias)`, `return bn.running_mean, ...`
-                if self._element(parent, current, statement, fact):
+                if self._element(parent, current, statement, fact, parameter):
                     return
                 current = ctx.parent(parent)  # `torch.stack([bn.running_mean, ...])`: the list reaches the call
             elif isinstance(parent, cst.NamedExpr) and parent.value is current:
@@ -586,7 +586,7 @@ class LayerUses:
                 targets = [t.target for t in parent.targets] if isinstance(parent, cst.Assign) else [parent.target]
                 for target in targets:
                     if not isinstance(target, (cst.Tuple, cst.List)):
-                        self._stored_in(target, current, statement, fact)
+                        self._stored_in(target, current, statement, fact, parameter)
                 return
             elif isinstance(parent, cst.Return) and parent.value is current:
                 self._returned_value(parent, fact)
@@ -598,7 +598,7 @@ class LayerUses:
             else:
                 return
 
-    def _element(self, element: cst.Element, value, statement, fact: Fact) -> bool:
+    def _element(self, element: cst.Element, value, statement, fact: Fact, parameter: bool = False) -> bool:
         """An element of a tuple or list followed to where it lands: a target of the same place in an
         unpacking assignment (nested too), a loop variable (also through `zip`), or the same place in
         what the callers of a function that returns the tuple unpack. False: the sequence goes on whole."""
@@ -613,16 +613,16 @@ class LayerUses:
         path.reverse()
         if isinstance(holder, cst.Assign) and holder.value is sequence:
             for target in (t.target for t in holder.targets):
-                self._land(_at_path(target, path), value, statement, fact)
+                self._land(_at_path(target, path), value, statement, fact, parameter)
             return True
         if len(path) == 1 and isinstance(holder, (cst.For, cst.CompFor)) and holder.iter is sequence:
-            self._land(holder.target, value, statement, fact)  # each element in turn
+            self._land(holder.target, value, statement, fact, parameter)  # each element in turn
             return True
         if len(path) == 1 and isinstance(holder, cst.Arg) and isinstance(call := ctx.parent(holder), cst.Call) \
                 and isinstance(call.func, cst.Name) and call.func.value == "zip" and not holder.keyword:
             loop = ctx.parent(call)
             if isinstance(loop, (cst.For, cst.CompFor)) and loop.iter is call:
-                self._land(_at_path(loop.target, [call.args.index(holder)]), value, statement, fact)
+                self._land(_at_path(loop.target, [call.args.index(holder)]), value, statement, fact, parameter)
                 return True
         if isinstance(holder, cst.Return) and holder.value is sequence:
             function = ctx.parent(holder)
@@ -637,22 +637,31 @@ class LayerUses:
             return bool(calls)
         return False
 
-    def _land(self, target, value, statement, fact: Fact) -> None:
-        """A MindSpore tensor bound to `target` (None: a place not followed, a starred rest)."""
-        if isinstance(target, cst.Name) and isinstance(self.ctx.parent(target), cst.CompFor):
-            scope = self.ctx.scopes.get(target)  # a comprehension's variable: read in its element, written first
-            for assignment in scope[target.value] if scope is not None else ():
-                for access in assignment.references:
-                    if id(access.node) not in self._done:
-                        self._done.add(id(access.node))
-                        self._tensor(access.node, target.value, _DERIVED, fact, derived=True)
+    def _land(self, target, value, statement, fact: Fact, parameter: bool = False) -> None:
+        """A MindSpore tensor bound to `target` (None: a place not followed, a starred rest);
+        `parameter`: still the Parameter itself, whose tensor API is checked too."""
+        ctx = self.ctx
+        loop = ctx.parent(target) if isinstance(target, cst.Name) else None
+        if isinstance(loop, (cst.CompFor, cst.For)) and loop.target is target:
+            # a loop variable: read in the comprehension's element (written first) or in the loop's own
+            # body (another loop may reuse the name)
+            if isinstance(loop, cst.CompFor):
+                scope = ctx.scopes.get(target)
+                reads = [a.node for assignment in (scope[target.value] if scope is not None else ())
+                         for a in assignment.references]
+            else:
+                reads = _loop_reads(ctx, loop)
+            for read in reads:
+                if id(read) not in self._done:
+                    self._done.add(id(read))
+                    self._tensor(read, target.value, _DERIVED, fact, derived=not parameter)
         elif target is not None and not isinstance(target, (cst.Tuple, cst.List)):
-            self._stored_in(target, value, statement, fact)
+            self._stored_in(target, value, statement, fact, parameter)
 
-    def _stored_in(self, target, value, statement, fact: Fact) -> None:
+    def _stored_in(self, target, value, statement, fact: Fact, parameter: bool = False) -> None:
         """A tensor assigned to `target`: a name carries it on; anything else is a store it meets."""
         if isinstance(target, cst.Name):
-            self._derived(target, fact)
+            self._derived(target, fact, parameter)
         else:
             self.values.meets(statement, fact.layer.rule, value, target, "target")
 
@@ -668,15 +677,16 @@ class LayerUses:
                 self._done.add(id(call))
                 self._tensor(call, code_of(call.func), _DERIVED, fact, derived=True)
 
-    def _derived(self, name: cst.Name, fact: Fact) -> None:
-        """A name given a value computed from a layer's tensors: its later loads are MindSpore values too."""
+    def _derived(self, name: cst.Name, fact: Fact, parameter: bool = False) -> None:
+        """A name given a value computed from a layer's tensors (or the Parameter itself, `parameter`):
+        its later loads are MindSpore values too."""
         if id(name) in self._done:
             return
         self._done.add(id(name))
         for load in loads_after(self.ctx, name):
             if id(load) not in self._done:
                 self._done.add(id(load))
-                self._tensor(load, name.value, _DERIVED, fact, derived=True)
+                self._tensor(load, name.value, _DERIVED, fact, derived=not parameter)
 
     def _add_after(self, small: cst.CSTNode, text: str) -> None:
         """Statements to write after `small`, unless they already follow it (a second run)."""

@@ -458,7 +458,9 @@ class LayerObjects:
             klass, name = key[1], key[2]
             values = []
             related = self.related_classes(klass)
-            stores = {id(n): n for owner in related for attr, nodes in self.flow.self_attributes(owner).items()
+            # a base class's methods store into this class's instances too (its __init__ runs first)
+            storing = related + [b for b in self.local_bases(klass, transitive=True) if b not in related]
+            stores = {id(n): n for owner in storing for attr, nodes in self.flow.self_attributes(owner).items()
                       if key_matches(attr, name) for n in nodes if self.flow.is_store(n)}
             # `block.bn = nn.GroupNorm(...)` from outside the class replaces the attribute too
             stores.update({id(n): n for n in self.attributes_named(name)
@@ -477,7 +479,7 @@ class LayerObjects:
                     # `add_module(name, m)` under a computed name: any attribute may be this one
                     values.append(_OPAQUE if store.key is None else store.value)
             values += self._property_values(name, related)
-            for owner in related:
+            for owner in storing:
                 for statement in owner.body.body:  # class-level `name = ...`
                     for small in getattr(statement, "body", ()) if isinstance(statement, cst.SimpleStatementLine) else ():
                         if isinstance(small, cst.Assign) and any(
