@@ -396,3 +396,17 @@ def test_a_module_alias_brought_by_a_star_import_of_a_module_without_batchnorm_i
     text = (tmp_path / "pkg" / "blocks.py").read_text()
     assert "mindspore.nn.BatchNorm2d(8, momentum=0.99)" in text and "bn.moving_mean" in text
     assert (tmp_path / "pkg" / "layers.py").read_text().startswith("import torch.nn as nn\n")
+
+
+def test_bindings_that_stand_for_the_same_module_are_not_ambiguous(tmp_path):
+    # gen-efficientnet: `from .conv2d_layers import *` and `from geffnet.activations import *` both bring torch's nn
+    (tmp_path / "pkg" / "act").mkdir(parents=True)
+    (tmp_path / "pkg" / "__init__.py").write_text("")
+    (tmp_path / "pkg" / "layers.py").write_text("import torch.nn as nn\n")
+    (tmp_path / "pkg" / "act" / "__init__.py").write_text("from .acts import *\n")
+    (tmp_path / "pkg" / "act" / "acts.py").write_text("from torch import nn as nn\n")
+    (tmp_path / "pkg" / "builder.py").write_text(
+        "import torch.nn as nn\nfrom .layers import *\nfrom pkg.act import *\n\nbn = nn.BatchNorm2d(8, momentum=0.01)\n")
+    report, _ = run_in(tmp_path, "--no-cache", ".")
+    assert "mindspore.nn.BatchNorm2d(8, momentum=0.99)" in (tmp_path / "pkg" / "builder.py").read_text()
+    assert "BNP001" not in [x["code"] for f in report["files"] for x in f["findings"]]

@@ -88,7 +88,8 @@ def find_references(
     directly under a module), ``getattr(<module>, f"Name{dim}d")`` names the family of those it matches.
     With a project (``package``: the module's own package, for relative imports; ``canonical``: what a
     project name finally stands for), names the project re-exports resolve to their origin."""
-    climber = _Climber(parents, wanted, relevant, scope_of, names_under, canonical=canonical or (lambda n: n))
+    climber = _Climber(parents, wanted, relevant, scope_of, names_under, canonical=canonical or (lambda n: n),
+                       package=package)
     found: dict[cst.CSTNode, Reference] = {}
     seen: set[int] = set()
     work = []
@@ -126,6 +127,7 @@ class _Climber:
     names_under: Callable[[str], Iterable[str]] | None
     aliases: dict[int, str] = field(default_factory=dict)  # id of a module alias's Assignment -> its module path
     canonical: Callable[[str], str] = lambda name: name  # a project name -> the name it finally stands for
+    package: str | None = None  # the module's package (for relative imports)
 
     def climb(self, access, bound: str, pinned: bool = False):
         """Extend the accessed name through `.attr` (and `getattr(x, "attr")`) until it names something
@@ -189,10 +191,13 @@ class _Climber:
         return node
 
     def candidates(self, access, suffix: str) -> tuple[str, ...]:
+        """What each binding that may reach the read stands for; bindings that stand for the same
+        thing (two star imports that both bring torch's `nn`) are one."""
         names = set()
         for referent in access.referents:
-            bound = binding_name(referent) if isinstance(referent, ImportAssignment) else self.aliases.get(id(referent))
-            names.add(bound + suffix if bound else f"{referent.name}{suffix} (assigned in this file)")
+            bound = binding_name(referent, self.package) if isinstance(referent, ImportAssignment) \
+                else self.aliases.get(id(referent))
+            names.add(self.canonical(bound + suffix) if bound else f"{referent.name}{suffix} (assigned in this file)")
         return tuple(sorted(names))
 
 
