@@ -410,3 +410,15 @@ def test_bindings_that_stand_for_the_same_module_are_not_ambiguous(tmp_path):
     report, _ = run_in(tmp_path, "--no-cache", ".")
     assert "mindspore.nn.BatchNorm2d(8, momentum=0.99)" in (tmp_path / "pkg" / "builder.py").read_text()
     assert "BNP001" not in [x["code"] for f in report["files"] for x in f["findings"]]
+
+
+def test_a_star_import_that_rebinds_an_api_name_to_another_class_makes_it_ambiguous(tmp_path):
+    (tmp_path / "pkg").mkdir()
+    (tmp_path / "pkg" / "__init__.py").write_text("")
+    (tmp_path / "pkg" / "layers.py").write_text(
+        "import torch.nn as nn\n\n\nclass BatchNorm2d(nn.GroupNorm):\n    pass\n")
+    (tmp_path / "pkg" / "model.py").write_text(
+        "from torch.nn import BatchNorm2d\nfrom .layers import *\n\nbn = BatchNorm2d(8, momentum=0.1)\n")
+    report, _ = run_in(tmp_path, "--no-cache", ".")
+    assert "BatchNorm2d(8, momentum=0.1)" in (tmp_path / "pkg" / "model.py").read_text()
+    assert "BNP001" in [x["code"] for f in report["files"] for x in f["findings"]]

@@ -24,7 +24,7 @@ from pathlib import Path
 from bnport.project.index import Export, ProjectIndex, build_index, module_tokens
 from bnport.project.summary import summarise
 
-CACHE_VERSION = 6
+CACHE_VERSION = 7
 CACHE_NAME = "project.json"
 _SKIP_DIRS = {".git", ".hg", ".svn", ".venv", "venv", "node_modules", "__pycache__", ".tox", ".nox", "build", "dist",
               ".mypy_cache", ".ruff_cache", ".bnport_cache", ".pytest_cache", "site-packages", ".eggs"}
@@ -304,7 +304,7 @@ def _index_to_json(index: ProjectIndex) -> dict:
     return {"names": index.names, "exports": {k: vars(v) for k, v in index.exports.items()},
             "config_types": {k: vars(v) if v is not None else None for k, v in index.config_types.items()},
             "registries": sorted(index.registries),
-            "tokens": [t.decode() for t in index.tokens]}
+            "tokens": [t.decode() for t in index.tokens], "shadows": {k: list(v) for k, v in index.shadows.items()}}
 
 
 def _index_from_json(data: dict) -> ProjectIndex:
@@ -315,7 +315,8 @@ def _index_from_json(data: dict) -> ProjectIndex:
                         config_types={k: export(v) if v is not None else None
                                       for k, v in data.get("config_types", {}).items()},
                         registries=set(data.get("registries", ())),
-                        tokens=tuple(t.encode() for t in data["tokens"]))
+                        tokens=tuple(t.encode() for t in data["tokens"]),
+                        shadows={k: tuple(v) for k, v in data.get("shadows", {}).items()})
 
 
 def _classes(ruleset):
@@ -323,4 +324,4 @@ def _classes(ruleset):
     functions, not the dtypes, partials and initializers the rules also name."""
     names = set(ruleset.by_source) | ruleset.targets  # a module converted already holds a target
     prefixes = {n.rsplit(".", i)[0] for n in names for i in range(n.count(".") + 1)}
-    return names.__contains__, prefixes.__contains__
+    return names.__contains__, prefixes.__contains__, frozenset(n.rsplit(".", 1)[-1] for n in ruleset.by_source)

@@ -36,6 +36,9 @@ class ProjectIndex:
     config_types: dict[str, Export | None] = field(default_factory=dict)  # registry key -> its class (None: ambiguous)
     registries: set[str] = field(default_factory=set)  # registries with a BatchNorm class among their keys
     tokens: tuple[bytes, ...] = ()  # last components of the exported names, quoted registry keys (the byte prefilter)
+    # module -> its names that are spelled like a source API but are something else (`class BatchNorm2d(nn.GroupNorm)`):
+    # a star import of the module binds them over an import of the API
+    shadows: dict[str, tuple[str, ...]] = field(default_factory=dict)
     root: str = ""  # the project's directory
     src: tuple[str, ...] = ("src", ".")  # its source roots (module names are relative to them)
     _prefixes: frozenset[str] | None = None
@@ -90,6 +93,8 @@ class ProjectIndex:
                 parent, _, last = name.rpartition(".")
                 if not last.startswith("_"):
                     under.setdefault(parent, []).append(last)
+            for parent, names in self.shadows.items():
+                under.setdefault(parent, []).extend(names)
             self._under = {k: tuple(dict.fromkeys(v)) for k, v in under.items()}
         return self._under.get(module, ())
 
@@ -112,11 +117,13 @@ class ProjectSet:
         return self.indexes[max(roots, key=len)] if roots else None
 
 
-def build_index(summaries: dict[str, dict], wanted, relevant) -> ProjectIndex:
+def build_index(summaries: dict[str, dict], wanted, relevant, api_names: frozenset = frozenset()) -> ProjectIndex:
     """`summaries`: module name -> its summary. `wanted(name)`: a source API; `relevant(prefix)`: a
-    prefix of one. Keeps only what leads to BatchNorm (so workers get a small index)."""
+    prefix of one; `api_names`: their last components. Keeps only what leads to BatchNorm (so workers
+    get a small index)."""
     resolver = _Resolver(summaries, wanted)
     index = ProjectIndex()
+    shadows: dict[str, list[str]] = {}
     for module in summaries:
         for local in resolver.locals(module):
             name = f"{module}.{local}"
@@ -127,6 +134,9 @@ def build_index(summaries: dict[str, dict], wanted, relevant) -> ProjectIndex:
                     index.names[name] = final
             elif final != name and (wanted(final) or relevant(final)):
                 index.names[name] = final
+            elif local in api_names and not local.startswith("_") and not wanted(final):
+                shadows.setdefault(module, []).append(local)
+    index.shadows = {module: tuple(names) for module, names in shadows.items()}
     registered: dict[str, set] = {}  # registry key -> what it is registered to (None: not a BatchNorm class)
     for module, summary in summaries.items():
         for key, entry in summary.items():
