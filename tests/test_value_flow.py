@@ -1132,3 +1132,21 @@ def test_review_round_8_false_positives_stay_fixed():
     assert "a = get_norm_layer()(8, momentum=0.1)" in output and "self.norm.weight" in output
     assert "dict(self.cfg, momentum=0.2)" in output
     assert findings(source) == [(8, "BNP004"), (20, "BNP023"), (21, "BNP039"), (28, "BNP014")]
+
+
+def test_a_none_default_a_layer_given_to_a_class_and_a_clone_through_type_are_reported():
+    source = """\
+        def norm(c, momentum=None):
+            return nn.BatchNorm2d(c, momentum=momentum)
+        class Hook:
+            def __init__(self, module):
+                self.hook = module.register_forward_hook(self.fn)
+            def fn(self, module, inputs, output):
+                pass
+        def prune(m, keep):
+            return type(m)(keep, eps=m.eps, momentum=m.momentum)
+        bn = nn.BatchNorm2d(5, momentum=0.3)
+        Hook(bn)
+        small = prune(bn, 3)
+    """
+    assert findings(source) == [(4, "BNP034"), (7, "TBN218"), (11, "BNP004")]

@@ -295,6 +295,11 @@ class _CallPlanner:
             action = spec.values.get(_value_key(constant)) if constant is not None else None
             if action is not None and action.kind not in ("refuse", "to"):
                 action = None  # only refusals and exact values need the constant's value; the name stays
+        if action is None and spec.values:
+            default = _parameter_default(ctx, arg.value)  # `def norm(c, momentum=None)`: None unless passed
+            refused = spec.values.get(_value_key(default)) if default is not None else None
+            if refused is not None and refused.kind == "refuse":
+                ctx.report_kind(arg, rule, "maybe-none", name, object=name, value=code_of(arg.value))
         if action is not None:
             if action.kind == "refuse":
                 raise Refuse(arg, name, action.code, argument=name, value=code_of(arg.value))
@@ -462,6 +467,17 @@ def _constant(ctx: Context, node: cst.BaseExpression) -> cst.BaseExpression | No
     if isinstance(bare, _LITERALS) or (isinstance(bare, cst.Name) and bare.value in ("None", "True", "False")):
         return value
     return None
+
+
+def _parameter_default(ctx: Context, node: cst.BaseExpression) -> cst.BaseExpression | None:
+    """The literal default of the parameter a name reads, where the parameter is its only binding."""
+    node = strip_parens(node)
+    scope = ctx.scopes.get(node) if isinstance(node, cst.Name) else None
+    assignments = list(scope[node.value]) if scope is not None else []
+    if len(assignments) != 1 or not isinstance(assignments[0].node, cst.Param):
+        return None
+    default = assignments[0].node.default
+    return default if default is not None and isinstance(strip_parens(default), (*_LITERALS, cst.Name)) else None
 
 
 def _repeatable(node: cst.BaseExpression) -> bool:

@@ -18,7 +18,8 @@ from dataclasses import dataclass, field
 
 import libcst as cst
 
-from bnport.classrefs import ClassFlow, _local_function, _loop_reads, param_for as _param_for
+from bnport.classrefs import (ClassFlow, _local_definition, _local_function, _loop_reads, only_first_argument,
+                              param_for as _param_for)
 from bnport.context import Context
 from bnport.expressions import code_of, literal_key, short_code as _short, strip_parens
 from bnport.guards import Guards
@@ -272,6 +273,12 @@ class LayerUses:
             for name in _target_names(loop.target):  # `for i, bn in enumerate(bns)`: the loop variable
                 self.follow_binding(self.objects._name_key(name))
             return
+        if isinstance(func, cst.Name) and func.value == "type" and isinstance(built := ctx.parent(call), cst.Call) \
+                and built.func is call and not only_first_argument(built, fact.layer.rule, 0):
+            # `type(m)(n, eps=m.eps, momentum=m.momentum)`: builds the layer's (MindSpore) class with torch arguments
+            ctx.report_kind(built, fact.layer.rule, "foreign-call", callee=code_of(call), target=fact.layer.api.target,
+                            reference=fact.layer.api.sources[0], line=fact.line, first=fact.layer.rule.source_signature[0])
+            return
         if isinstance(func, cst.Name) and func.value in _LOOKS:
             return
         if (isinstance(func, cst.Name) and func.value in _SAME_ELEMENTS and len(call.args) == 1 and fact.collection
@@ -311,6 +318,12 @@ class LayerUses:
             if param is not None:
                 self.follow_binding(("param", param))
                 return
+        klass = _local_definition(self.ctx, func, cst.ClassDef)
+        init = next((s for s in klass.body.body if isinstance(s, cst.FunctionDef) and s.name.value == "__init__"),
+                    None) if klass is not None else None
+        if init is not None and (param := _param_for(init, call, arg, skip=1)) is not None:
+            self.follow_binding(("param", param))  # `DeepInversionFeatureHook(module)`: its __init__'s parameter
+            return
         self._escape(node, fact)
 
     def _base_init(self, call: cst.Call) -> bool:

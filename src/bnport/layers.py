@@ -582,7 +582,11 @@ class LayerObjects:
         return fact
 
     def _calls_of(self, function: cst.FunctionDef) -> list[cst.Call] | None:
-        """Every call of a function in the file, if it is only ever called directly by name."""
+        """Every call of a function in the file (a class's `__init__`: of the class), if it is only
+        ever called directly by name (a class may also be type-tested)."""
+        klass = _init_class(self.ctx, function)
+        if klass is not None:
+            return self._class_calls(klass)
         scope = self.ctx.scopes.get(function)
         if scope is None:
             return None
@@ -597,6 +601,23 @@ class LayerObjects:
                 calls.append(call)
         return calls
 
+    def _class_calls(self, klass: cst.ClassDef) -> list[cst.Call] | None:
+        scope = self.ctx.scopes.get(klass)
+        if scope is None:
+            return None
+        calls = []
+        for assignment in scope.assignments[klass.name.value]:
+            if assignment.node is not klass:
+                return None
+            for access in assignment.references:
+                parent = self.ctx.parent(access.node)
+                if isinstance(parent, cst.Call) and parent.func is access.node:
+                    calls.append(parent)
+                elif not (isinstance(parent, cst.Arg) and isinstance(test := self.ctx.parent(parent), cst.Call)
+                          and isinstance(test.func, cst.Name) and test.func.value in ("isinstance", "issubclass")):
+                    return None  # a base, a value passed on: built elsewhere too
+        return calls
+
     def _passed(self, call: cst.Call, function: cst.FunctionDef, param: cst.Param) -> Fact | None:
         value = self._passed_value(call, function, param)
         return self.value(value) if value is not None else None
@@ -604,7 +625,7 @@ class LayerObjects:
     @staticmethod
     def _passed_value(call: cst.Call, function: cst.FunctionDef, param: cst.Param) -> cst.BaseExpression | None:
         """What a call gives the parameter (its default if nothing); None where it cannot be told."""
-        params = list(function.params.params)
+        params = list(function.params.params)[1:] if function.name.value == "__init__" else list(function.params.params)
         position = params.index(param) if param in params else None
         for index, arg in enumerate(call.args):
             if arg.star:
@@ -814,6 +835,12 @@ class LayerObjects:
             for read in self.named():  # `getattr(self, f"bn{i}")` is followed under its own pattern
                 if not read.store and read.key == name and self.owner_class(read.subject) in related:
                     yield read.call
+
+
+def _init_class(ctx, function: cst.FunctionDef) -> cst.ClassDef | None:
+    """The class whose `__init__` this is."""
+    klass = ctx.parent(ctx.parent(function)) if function.name.value == "__init__" else None
+    return klass if isinstance(klass, cst.ClassDef) else None
 
 
 def _union(groups) -> list:
