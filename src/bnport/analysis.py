@@ -18,7 +18,7 @@ import libcst as cst
 
 from bnport.calls import CallPlan, plan_call, plan_changes, plan_layer_call
 from bnport.classrefs import ClassFlow
-from bnport.computed import eval_comparisons, eval_strings, family_site, serialized_classes, string_value
+from bnport.computed import data_named_lookups, eval_comparisons, eval_strings, family_site, serialized_classes, string_value
 from bnport.context import Context
 from bnport.expressions import code_of
 from bnport.features import Shapes
@@ -138,6 +138,7 @@ class _Analyser:
         report_unresolved(ctx, self.assume)
         eval_strings(ctx)
         serialized_classes(ctx)
+        data_named_lookups(ctx)
         eval_comparisons(ctx, self.result.replacements)
         self.layer_objects()
         report_traversals(ctx, self.uses.guards, self.objects, self.tests)

@@ -23,7 +23,7 @@ from bnport.calls import plan_call
 from bnport.context import Context
 from bnport.expressions import code_of
 from bnport.index import ImportAssignment
-from bnport.resolve import Reference, binding_name
+from bnport.resolve import Reference, binding_name, qualified_name
 
 _DOTTED = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*")
 
@@ -242,3 +242,27 @@ def string_value(node: cst.SimpleString) -> str | None:
     except (ValueError, SyntaxError):
         return None
     return value if isinstance(value, str) else None
+
+
+def data_named_lookups(ctx: Context) -> None:
+    """`getattr(nn, cfg["type"])` where a string of the module names a class bnport converts
+    (`{"type": "BatchNorm2d"}`): the class comes from data, so the one it picks stays the source
+    framework's while the rest of the converted code expects MindSpore's. Reported at the lookup."""
+    named = {string_value(s) for s in ctx.index.strings}
+    if not any(source.rpartition(".")[2] in named for source in ctx.ruleset.by_source):
+        return  # (most modules: no string names such a class)
+    for node in ctx.index.parents:
+        if not (type(node) is cst.Call and isinstance(node.func, cst.Name) and node.func.value == "getattr"
+                and len(node.args) >= 2 and not any(a.keyword or a.star for a in node.args[:2])):
+            continue
+        if isinstance(node.args[1].value, (cst.SimpleString, cst.ConcatenatedString, cst.FormattedString)) \
+                or node in ctx.references:
+            continue  # a literal, a formatted or a constant name: resolved as a reference
+        module = qualified_name(ctx, node.args[0].value)
+        if module is None or ctx.scopes.get(node.func) is None or ctx.scopes[node.func]["getattr"]:
+            continue
+        members = sorted(f"{module}.{text}" for text in named if text and f"{module}.{text}" in ctx.ruleset.by_source)
+        entry = ctx.ruleset.by_source.get(members[0]) if members else None
+        if entry is not None:
+            ctx.report_kind(node, entry[0], "computed-name", name=code_of(node), members=", ".join(members),
+                            reason="the name comes from data, and a string in this module names a class bnport converts")
