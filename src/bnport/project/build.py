@@ -99,7 +99,7 @@ def load_project(root: Path, ruleset, src: tuple[str, ...] = ("src", "."), cache
         packages = {entry[1] for entry in entries.values() if entry[2]}
         new = (set(index.tokens) | {_IMPORT + m for m in module_tokens(index, packages)}) - tokens
         imported = {entry[1] for summary in summaries.values() for key, entry in summary.items() if key.startswith("*")}
-        starred = [(relative, entry[0], entry[1], entry[2], False) for relative, entry in entries.items()
+        starred = [(relative, entry[0], entry[1], entry[2], True) for relative, entry in entries.items()
                    if entry[3] is None and entry[1] in imported and relative not in forced]
         forced |= {item[0] for item in starred}
         if not new and not starred:
