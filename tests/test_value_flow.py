@@ -1150,3 +1150,21 @@ def test_a_none_default_a_layer_given_to_a_class_and_a_clone_through_type_are_re
         small = prune(bn, 3)
     """
     assert findings(source) == [(4, "BNP034"), (7, "TBN218"), (11, "BNP004")]
+
+
+def test_a_submodule_looked_up_by_a_path_to_a_converted_layer_is_reported():
+    source = """\
+        class Stem(nn.Module):
+            def __init__(self, c):
+                super().__init__()
+                self.bn = nn.BatchNorm2d(c)
+                self.conv = nn.Conv2d(c, c, 1)
+        class Net(nn.Module):
+            def __init__(self, c):
+                super().__init__()
+                self.stem = Stem(c)
+        model = Net(3)
+        bn = model.get_submodule("stem.bn")
+        conv = model.get_submodule("stem.conv")
+    """
+    assert findings(source) == [(13, "BNP045")]

@@ -26,7 +26,7 @@ from bnport.index import ImportAssignment, Index
 from bnport.injected import assumed, imported_by_call, reassignments, report_unresolved
 from bnport.config_flow import ConfigFlow
 from bnport.layer_uses import LayerEdits, LayerUses
-from bnport.traversals import report_traversals
+from bnport.traversals import report_submodule_lookups, report_traversals
 from bnport.layers import Fact, Layer, LayerObjects
 from bnport.model import Finding
 from bnport.state_keys import state_dict_keys
@@ -142,6 +142,7 @@ class _Analyser:
         eval_comparisons(ctx, self.result.replacements)
         self.layer_objects()
         report_traversals(ctx, self.uses.guards, self.objects, self.tests)
+        report_submodule_lookups(ctx, self.objects)
         for call, layer in self.uses.edits.applications:
             self.layer_call(call, layer)
         state_dict_keys(ctx, self.uses.edits.layer_names, self.uses.edits.looked_up,

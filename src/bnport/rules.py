@@ -24,7 +24,7 @@ ENGINE_KINDS = (
     "open-marker", "default-removed", "boundary", "layer-escape", "maybe-layer", "name-lookup", "method-value", "name-test",
     "computed-name", "eval-string", "eval-import", "exported-import", "eval-compare", "project-target",
     "update-in-expression", "maybe-none", "project-keras", "registry-call", "mixed-values", "tensor-missing", "config-key", "traversal", "serialized-class", "cell-file",
-    "config-literal", "config-read",
+    "config-literal", "config-read", "submodule-lookup",
 )
 SAFETIES = ("exact", "approximate", "report-only")
 TRANSFORMS = ("one_minus", "dtype")
@@ -323,6 +323,7 @@ class RuleSet:
     # source module methods that walk registered submodules (torch's modules(), apply()): they never
     # reach a MindSpore cell stored on a source module
     traversals: frozenset[str] = frozenset()
+    submodule_lookups: frozenset[str] = frozenset()  # `model.get_submodule("stem.bn")`: a registered submodule by path
     # (rule file, key): `{"class_name": "BatchNormalization", ...}` is a serialized layer of that file's rules
     serialized_keys: frozenset[tuple[str, str]] = frozenset()
     config_keys: frozenset[str] = frozenset({"type"})  # dict(type=<class>, ...): a registry config's class key
@@ -419,6 +420,7 @@ def load_rules(directory: Path | None = None) -> RuleSet:
     tensor_same: set[str] = set()
     named_stores: set[str] = set()
     traversals: set[str] = set()
+    submodule_lookups: set[str] = set()
     serialized_keys: set[tuple[str, str]] = set()
     tensor_plain: set[str] = set()
     tensor_absent: set[str] = set()
@@ -436,6 +438,7 @@ def load_rules(directory: Path | None = None) -> RuleSet:
         tensor_same |= loaded.tensor_same
         named_stores |= loaded.named_stores
         traversals |= loaded.traversals
+        submodule_lookups |= loaded.submodule_lookups
         serialized_keys |= {(rule.file, key) for rule in loaded.rules for key in loaded.serialized_keys}
         tensor_plain |= loaded.tensor_plain
         tensor_absent |= loaded.tensor_absent
@@ -465,6 +468,7 @@ def load_rules(directory: Path | None = None) -> RuleSet:
     object.__setattr__(result, "tensor_same", frozenset(tensor_same))
     object.__setattr__(result, "named_stores", frozenset(named_stores))
     object.__setattr__(result, "traversals", frozenset(traversals))
+    object.__setattr__(result, "submodule_lookups", frozenset(submodule_lookups))
     object.__setattr__(result, "serialized_keys", frozenset(serialized_keys))
     object.__setattr__(result, "tensor_plain", frozenset(tensor_plain))
     object.__setattr__(result, "tensor_absent", frozenset(tensor_absent))
@@ -510,6 +514,7 @@ def load_selected(directory: Path | None, select: tuple[str, ...] = (), ignore: 
     object.__setattr__(result, "tensor_same", ruleset.tensor_same)
     object.__setattr__(result, "named_stores", ruleset.named_stores)
     object.__setattr__(result, "traversals", ruleset.traversals)
+    object.__setattr__(result, "submodule_lookups", ruleset.submodule_lookups)
     object.__setattr__(result, "serialized_keys", ruleset.serialized_keys)
     object.__setattr__(result, "tensor_plain", ruleset.tensor_plain)
     object.__setattr__(result, "tensor_absent", ruleset.tensor_absent)
@@ -549,6 +554,7 @@ class _FileRules:
     tensor_absent: frozenset[str] = frozenset()
     traversals: frozenset[str] = frozenset()
     serialized_keys: frozenset[str] = frozenset()
+    submodule_lookups: frozenset[str] = frozenset()
 
 
 def _load_file(path: Path) -> _FileRules:
@@ -560,7 +566,7 @@ def _load_file(path: Path) -> _FileRules:
     check = _Checker(name)
     check.keys(data, "(top level)", {"signatures", "dtypes", "rule", "partials", "initializers", "prefixes", "value_sets",
                                      "codes", "target", "checkpoint_layers", "star_imports",
-                                     "named_stores", "traversals", "serialized_keys"})
+                                     "named_stores", "traversals", "serialized_keys", "submodule_lookups"})
     codes = {key: _load_code(check, key, value) for key, value in check.table(data.get("codes", {}), "codes").items()}
     kinds = {code.kind: code.id for code in codes.values() if code.kind is not None}
     check.prefixes = {
@@ -606,6 +612,7 @@ def _load_file(path: Path) -> _FileRules:
         frozenset(check.str_list(target.get("tensor_absent", []), "target.tensor_absent")),
         frozenset(check.str_list(data.get("traversals", []), "traversals")),
         frozenset(check.str_list(data.get("serialized_keys", []), "serialized_keys")),
+        frozenset(check.str_list(data.get("submodule_lookups", []), "submodule_lookups")),
     )
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import libcst as cst
 
-from bnport.expressions import code_of, strip_parens
+from bnport.expressions import code_of, string_text, strip_parens
 
 
 def report_traversals(ctx, guards, objects, tests) -> None:
@@ -95,3 +95,26 @@ def _applied(ctx, param: cst.Param, walks) -> cst.Call | None:
 
 def _attributes_named(ctx, name: str) -> list:
     return [n for n in ctx.index.self_attributes if n.attr.value == name]
+
+
+def report_submodule_lookups(ctx, objects) -> None:
+    """`model.get_submodule("stem.bn")` (the rule file's `submodule_lookups`) where the path leads,
+    through the classes of the file, to a converted layer: torch never registered it."""
+    lookups = ctx.ruleset.submodule_lookups
+    for method in lookups:
+        for attribute in objects.attributes_named(method):
+            call = ctx.parent(attribute)
+            path = string_text(call.args[0].value) if isinstance(call, cst.Call) and call.func is attribute \
+                and call.args else None
+            owner = objects.owner_class(attribute.value) if path else None
+            fact = None
+            for part in (path.split(".") if owner is not None else ()):
+                if owner is None:
+                    fact = None
+                    break
+                fact = objects.binding(("attr", owner, part))
+                owner = objects._one_class(objects._stored_values(("attr", owner, part)), 0)
+            if fact is not None and not fact.collection:
+                ctx.report_kind(call, fact.layer.rule, "submodule-lookup", call=code_of(call)[:60], path=path,
+                                framework=fact.layer.rule.apis[0].sources[0].split(".")[0],
+                                target=fact.layer.api.target)
