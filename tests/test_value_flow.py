@@ -1168,3 +1168,27 @@ def test_a_submodule_looked_up_by_a_path_to_a_converted_layer_is_reported():
         conv = model.get_submodule("stem.conv")
     """
     assert findings(source) == [(13, "BNP045")]
+
+
+def test_classes_from_decorator_registered_factories_and_nested_tables_are_reported_where_called():
+    source = """\
+        class LayerFactory:
+            def __init__(self):
+                self.factories = {}
+            def factory_function(self, name):
+                def _add(func):
+                    self.factories[name] = func
+                    return func
+                return _add
+            def __getitem__(self, args):
+                name, *rest = args
+                return self.factories[name](*rest)
+        Norm = LayerFactory()
+        @Norm.factory_function("batch")
+        def batch_factory(dim):
+            return (nn.BatchNorm1d, nn.BatchNorm2d)[dim - 1]
+        a = Norm["batch", 2](3, momentum=0.3)
+        _TABLE = {"batch": {1: nn.BatchNorm1d, 2: nn.BatchNorm2d}}
+        b = _TABLE["batch"][2](3, momentum=0.3)
+    """
+    assert findings(source) == [(18, "BNP004"), (20, "BNP004")]

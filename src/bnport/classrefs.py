@@ -91,6 +91,9 @@ class ClassFlow:
                 return  # `type(m) in (BN1, BN2)`
             if self._class_tuple(container, holder, flow, rule, offset, seen):
                 return
+            if isinstance(holder, cst.Subscript) and holder.value is container:
+                self._expression(holder, rule, False, offset, flow, seen)  # `(nn.BatchNorm1d, ...)[dim - 1]`
+                return
             if isinstance(holder, cst.Return) and holder.value is container and isinstance(container, cst.Tuple) \
                     and self._returned(holder, container.elements.index(parent), rule, sole, offset, flow, seen):
                 return  # `return nn.BatchNorm1d, False`: the callers unpack it
@@ -132,6 +135,7 @@ class ClassFlow:
             return True
         seen.add(key)
         only = sole and len(returns_of(function)) == 1 and not rebound
+        registered = self._registered_by_decorator(function, rule, offset, flow, seen)
         names = _direct_calls(ctx, function)
         calls = [ctx.parent(n) for n in names if isinstance(ctx.parent(n), cst.Call) and ctx.parent(n).func is n]
         for call in calls:
@@ -140,7 +144,24 @@ class ClassFlow:
             else:
                 self._unpacked(call, index, rule, only, offset, flow, seen)
         public = isinstance(ctx.parent(function), cst.Module) and not function.name.value.startswith("_")
-        return bool(calls) and len(calls) == len(names) and not public and not rebound
+        return bool(calls) and len(calls) == len(names) and not public and not rebound and not registered
+
+    def _registered_by_decorator(self, function: cst.FunctionDef, rule, offset: int, flow: Flow, seen: set) -> bool:
+        """`@Norm.factory_function("batch") def batch_factory(dim): return nn.BatchNorm2d` (MONAI's
+        LayerFactory): the function is registered into `Norm`, so what `Norm[...]` or `Norm.get(...)`
+        gives in this file may be the class (calls with arguments are warned)."""
+        found = False
+        for decorator in function.decorators:
+            expression = decorator.decorator.func if isinstance(decorator.decorator, cst.Call) else decorator.decorator
+            holder = expression.value if isinstance(expression, cst.Attribute) else None
+            scope = self.ctx.scopes.get(holder) if isinstance(holder, cst.Name) else None
+            for assignment in scope[holder.value] if scope is not None else ():
+                for access in assignment.references:
+                    picked = self.ctx.parent(access.node)
+                    if isinstance(picked, cst.Subscript) and picked.value is access.node and not self.is_store(picked):
+                        found = True
+                        self._expression(picked, rule, False, offset, flow, seen)
+        return found
 
     def _unpacked(self, call: cst.Call, index: int, rule, sole: bool, offset: int, flow: Flow, seen: set) -> None:
         """Element `index` of a tuple a call returns: `ctor, bias = f(mode)` or `f(mode)[0]`."""
@@ -188,14 +209,17 @@ class ClassFlow:
         self._name(ctx.scopes.get(param.name), param.name.value, rule, only, offset, flow, seen)
         return True
 
-    def _registry(self, container, rule, offset: int, flow: Flow, seen: set) -> bool:
+    def _registry(self, container, rule, offset: int, flow: Flow, seen: set, depth: int = 0) -> bool:
         """`NORM_LAYERS = {"bn": nn.BatchNorm2d, ...}` then `NORM_LAYERS[key](...)` or `.get(key)(...)`:
-        calls through it take the arguments of whichever class the key picks."""
+        calls through it take the arguments of whichever class the key picks. `depth`: the dicts it is
+        nested in (`{"batch": {2: nn.BatchNorm2d}}` is picked by `TABLE[name][dims]`)."""
         ctx = self.ctx
         holder = ctx.parent(container)
         if isinstance(container, cst.Dict) and isinstance(holder, cst.Subscript) and holder.value is container:
             self._expression(holder, rule, False, offset, flow, seen)  # `{"BN": BatchNorm2d, ...}[norm]`
             return True
+        if isinstance(holder, cst.DictElement) and holder.value is container and depth < 3:
+            return self._registry(ctx.parent(holder), rule, offset, flow, seen, depth + 1)
         if not (isinstance(holder, cst.Assign) and holder.value is container
                 and len(holder.targets) == 1 and isinstance(holder.targets[0].target, cst.Name)):
             return False
@@ -221,11 +245,11 @@ class ClassFlow:
             ctx.ruleset.by_source.get(ctx.name_of(v) or "") for v in values] and not any(
             isinstance(ctx.parent(a.node), cst.Subscript) and self.is_store(ctx.parent(a.node))
             for a in assignments[0].references)
-        self._registry_loads(assignments[0], rule, sole, offset, flow, seen)
+        self._registry_loads(assignments[0], rule, sole and not depth, offset, flow, seen, depth=depth)
         return True
 
     def _registry_loads(self, assignment, rule, sole: bool, offset: int, flow: Flow, seen: set,
-                        key: str | None = None) -> None:
+                        key: str | None = None, depth: int = 0) -> None:
         """`REG[key](...)` and `REG.get(key)(...)`: the class the key picks; `REG[key] = X`: another entry.
         `key`: the one string key the class is stored under; a read of another string key picks another class."""
         ctx = self.ctx
@@ -233,6 +257,11 @@ class ClassFlow:
             load = access.node
             picked = ctx.parent(load)
             if isinstance(picked, cst.Subscript) and picked.value is load:
+                for _ in range(depth):  # `TABLE[name][dims]`
+                    inner = ctx.parent(picked)
+                    if not (isinstance(inner, cst.Subscript) and inner.value is picked):
+                        break
+                    picked = inner
                 if not self.is_store(picked) and _may_pick(_subscript_key(picked), key) \
                         and ("read", id(picked)) not in seen:
                     seen.add(("read", id(picked)))
