@@ -1192,3 +1192,25 @@ def test_classes_from_decorator_registered_factories_and_nested_tables_are_repor
         b = _TABLE["batch"][2](3, momentum=0.3)
     """
     assert findings(source) == [(18, "BNP004"), (20, "BNP004")]
+
+
+def test_registry_reads_with_another_literal_key_and_data_strings_in_docstrings_are_not_reported():
+    source = """\
+        class LayerFactory:
+            def factory_function(self, name):
+                return lambda f: f
+        Layers = LayerFactory()
+        @Layers.factory_function("batch")
+        def batch_factory(dim):
+            return nn.BatchNorm2d
+        act = Layers["relu", 2](inplace=True)
+        norm = Layers["BATCH", 2](16, momentum=0.3)
+        TABLE = {"batch": {1: nn.BatchNorm1d, 2: nn.BatchNorm2d}, "act": {"relu": nn.ReLU}}
+        relu = TABLE["act"]["relu"](inplace=True)
+        bn = TABLE["batch"][2](8, momentum=0.3)
+        pick = (nn.ReLU, nn.BatchNorm2d)[0](inplace=True)
+        def make_act(name):
+            'BatchNorm2d'
+            return getattr(nn, name)(inplace=True)
+    """
+    assert findings(source) == [(11, "BNP004"), (14, "BNP004")]

@@ -92,7 +92,9 @@ class ClassFlow:
             if self._class_tuple(container, holder, flow, rule, offset, seen):
                 return
             if isinstance(holder, cst.Subscript) and holder.value is container:
-                self._expression(holder, rule, False, offset, flow, seen)  # `(nn.BatchNorm1d, ...)[dim - 1]`
+                index = _literal_key(_subscript_key(holder))
+                if not isinstance(index, int) or index == container.elements.index(parent):
+                    self._expression(holder, rule, False, offset, flow, seen)  # `(nn.BatchNorm1d, ...)[dim - 1]`
                 return
             if isinstance(holder, cst.Return) and holder.value is container and isinstance(container, cst.Tuple) \
                     and self._returned(holder, container.elements.index(parent), rule, sole, offset, flow, seen):
@@ -100,7 +102,7 @@ class ClassFlow:
             flow.escapes.append(container)
         elif isinstance(parent, cst.DictElement) and parent.value is node:
             container = ctx.parent(parent)
-            if not self._registry(container, rule, offset, flow, seen):
+            if not self._registry(container, rule, offset, flow, seen, keys=(_literal_key(parent.key),)):
                 flow.escapes.append(container)
         elif isinstance(parent, cst.Param) and parent.default is node:
             self._name(ctx.scopes.get(parent.name), parent.name.value, rule, False, offset, flow, seen)
@@ -152,12 +154,18 @@ class ClassFlow:
         gives in this file may be the class (calls with arguments are warned)."""
         found = False
         for decorator in function.decorators:
-            expression = decorator.decorator.func if isinstance(decorator.decorator, cst.Call) else decorator.decorator
+            made = decorator.decorator
+            expression = made.func if isinstance(made, cst.Call) else made
             holder = expression.value if isinstance(expression, cst.Attribute) else None
+            # the name it is registered under (`factory_function("batch")`), compared without case
+            name = string_text(made.args[0].value) if isinstance(made, cst.Call) and made.args else None
             scope = self.ctx.scopes.get(holder) if isinstance(holder, cst.Name) else None
             for assignment in scope[holder.value] if scope is not None else ():
                 for access in assignment.references:
                     picked = self.ctx.parent(access.node)
+                    first = _first_key(picked) if isinstance(picked, cst.Subscript) else None
+                    if name is not None and isinstance(first, str) and first.lower() != name.lower():
+                        continue
                     if isinstance(picked, cst.Subscript) and picked.value is access.node and not self.is_store(picked):
                         found = True
                         self._expression(picked, rule, False, offset, flow, seen)
@@ -209,7 +217,8 @@ class ClassFlow:
         self._name(ctx.scopes.get(param.name), param.name.value, rule, only, offset, flow, seen)
         return True
 
-    def _registry(self, container, rule, offset: int, flow: Flow, seen: set, depth: int = 0) -> bool:
+    def _registry(self, container, rule, offset: int, flow: Flow, seen: set, depth: int = 0,
+                  keys: tuple = ()) -> bool:
         """`NORM_LAYERS = {"bn": nn.BatchNorm2d, ...}` then `NORM_LAYERS[key](...)` or `.get(key)(...)`:
         calls through it take the arguments of whichever class the key picks. `depth`: the dicts it is
         nested in (`{"batch": {2: nn.BatchNorm2d}}` is picked by `TABLE[name][dims]`)."""
@@ -219,12 +228,13 @@ class ClassFlow:
             self._expression(holder, rule, False, offset, flow, seen)  # `{"BN": BatchNorm2d, ...}[norm]`
             return True
         if isinstance(holder, cst.DictElement) and holder.value is container and depth < 3:
-            return self._registry(ctx.parent(holder), rule, offset, flow, seen, depth + 1)
+            return self._registry(ctx.parent(holder), rule, offset, flow, seen, depth + 1,
+                                  (_literal_key(holder.key), *keys))
         if not (isinstance(holder, cst.Assign) and holder.value is container
                 and len(holder.targets) == 1 and isinstance(holder.targets[0].target, cst.Name)):
             return False
         target = holder.targets[0].target
-        key = ("registry", id(container))
+        key = ("registry", id(container), keys)
         if key in seen:
             return True
         seen.add(key)
@@ -245,11 +255,11 @@ class ClassFlow:
             ctx.ruleset.by_source.get(ctx.name_of(v) or "") for v in values] and not any(
             isinstance(ctx.parent(a.node), cst.Subscript) and self.is_store(ctx.parent(a.node))
             for a in assignments[0].references)
-        self._registry_loads(assignments[0], rule, sole and not depth, offset, flow, seen, depth=depth)
+        self._registry_loads(assignments[0], rule, sole and not depth, offset, flow, seen, depth=depth, keys=keys)
         return True
 
     def _registry_loads(self, assignment, rule, sole: bool, offset: int, flow: Flow, seen: set,
-                        key: str | None = None, depth: int = 0) -> None:
+                        key: str | None = None, depth: int = 0, keys: tuple = ()) -> None:
         """`REG[key](...)` and `REG.get(key)(...)`: the class the key picks; `REG[key] = X`: another entry.
         `key`: the one string key the class is stored under; a read of another string key picks another class."""
         ctx = self.ctx
@@ -257,11 +267,16 @@ class ClassFlow:
             load = access.node
             picked = ctx.parent(load)
             if isinstance(picked, cst.Subscript) and picked.value is load:
+                reads = [picked]
                 for _ in range(depth):  # `TABLE[name][dims]`
                     inner = ctx.parent(picked)
                     if not (isinstance(inner, cst.Subscript) and inner.value is picked):
                         break
                     picked = inner
+                    reads.append(picked)
+                if any(None not in (want, got := _literal_key(_subscript_key(read))) and got != want
+                       for read, want in zip(reads, keys)):
+                    continue  # a literal key other than the one the class is stored under: another entry
                 if not self.is_store(picked) and _may_pick(_subscript_key(picked), key) \
                         and ("read", id(picked)) not in seen:
                     seen.add(("read", id(picked)))
@@ -764,6 +779,24 @@ def _loop_reads(ctx, loop: cst.For) -> list:
 def _subscript_key(subscript: cst.Subscript) -> cst.BaseExpression | None:
     elements = subscript.slice
     return elements[0].slice.value if len(elements) == 1 and isinstance(elements[0].slice, cst.Index) else None
+
+
+def _literal_key(node):
+    """A dict key or subscript written as a literal: its text, or its int; else None."""
+    node = strip_parens(node) if node is not None else None
+    if isinstance(node, cst.Integer):
+        return int(node.value, 0)
+    return string_text(node) if node is not None else None
+
+
+def _first_key(subscript: cst.Subscript):
+    """The first literal of `R["batch", 2]` or `R["batch"]`."""
+    first = subscript.slice[0].slice if subscript.slice else None
+    value = first.value if isinstance(first, cst.Index) else None
+    value = strip_parens(value) if value is not None else None
+    if isinstance(value, cst.Tuple) and value.elements:
+        value = value.elements[0].value
+    return _literal_key(value)
 
 
 def _may_pick(read, key: str | None) -> bool:

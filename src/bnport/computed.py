@@ -248,7 +248,8 @@ def data_named_lookups(ctx: Context) -> None:
     """`getattr(nn, cfg["type"])` where a string of the module names a class bnport converts
     (`{"type": "BatchNorm2d"}`): the class comes from data, so the one it picks stays the source
     framework's while the rest of the converted code expects MindSpore's. Reported at the lookup."""
-    named = {string_value(s) for s in ctx.index.strings}
+    named = {string_value(s) for s in ctx.index.strings
+             if not isinstance(ctx.parent(s), (cst.Expr, cst.Comparison, cst.ComparisonTarget))}  # not docstrings, tests
     if not any(source.rpartition(".")[2] in named for source in ctx.ruleset.by_source):
         return  # (most modules: no string names such a class)
     for node in ctx.index.parents:
