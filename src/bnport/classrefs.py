@@ -317,13 +317,12 @@ class ClassFlow:
 
     def _class_tuple(self, container, holder, flow: Flow, rule, offset: int, seen: set) -> bool:
         """`BN_TYPES = (nn.BatchNorm1d, nn.BatchNorm2d)` read only by type tests: they are its uses."""
-        ctx = self.ctx
         if not (isinstance(holder, cst.Assign) and holder.value is container and len(holder.targets) == 1
                 and isinstance(holder.targets[0].target, cst.Name)):
             return False
         if id(container) in flow.tuples:  # (spread into several tuples: looked at once)
             return flow.tuples[id(container)]
-        flow.tuples[id(container)] = True
+        flow.tuples[id(container)] = True  # (a tuple spread into itself: as if tested)
         flow.tuples[id(container)] = only = self._tested_tuple(container, holder, flow, rule, offset, seen)
         return only
 
@@ -393,12 +392,7 @@ class ClassFlow:
         nodes = []
         for owner in self.subclasses(klass):
             nodes += self.self_attributes(owner).get(name, []) + self._through_class(owner, name)
-            if owner is not klass:
-                stores += _class_level_stores(owner, name)
-        stores += sum(1 for n in nodes if self.is_store(n))
-        # a base class's methods may store it too (its __init__ runs for this class)
-        stores += sum(1 for base in self.bases(klass) for n in self.self_attributes(base).get(name, []) if self.is_store(n))
-        stores += sum(_class_level_stores(base, name) for base in self.bases(klass))
+        stores += sum(1 for n in nodes if self.is_store(n)) + self.stores_around(klass, name)
         for load in (n for n in nodes if not self.is_store(n)):
             self._expression(load, rule, sole and stores == 1, offset, flow, seen)
         # a base class's methods read it too, on instances of this class or of its other subclasses
@@ -484,6 +478,14 @@ class ClassFlow:
                 if type(node) is cst.Attribute:
                     self._attributes.setdefault(node.attr.value, []).append(node)
         return self._attributes.get(name, [])
+
+    def stores_around(self, klass: cst.ClassDef, name: str) -> int:
+        """Stores of `<name>` that reach the class's instances besides its own methods': class-level
+        ones in its subclasses, and those of its bases (their methods run for it too)."""
+        bases = self.bases(klass)
+        return (sum(_class_level_stores(owner, name) for owner in self.subclasses(klass) if owner is not klass)
+                + sum(_class_level_stores(base, name) for base in bases)
+                + sum(1 for base in bases for n in self.self_attributes(base).get(name, []) if self.is_store(n)))
 
     def bases(self, klass: cst.ClassDef) -> list[cst.ClassDef]:
         """The classes of this file the class derives from (by name, transitively)."""

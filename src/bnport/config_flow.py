@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import libcst as cst
 
-from bnport.classrefs import _class_level_stores, _direct_calls, _is_self, _local_function, param_for as _param_for
+from bnport.classrefs import _direct_calls, _is_self, _local_function, param_for as _param_for
 from bnport.expressions import code_of, string_text, strip_parens
 from bnport.resolve import qualified_name
 from bnport.index import ClassScope
@@ -27,8 +27,6 @@ class ConfigFlow:
         `self.<attr>` in a class's methods."""
         self.ctx, self.classes, self.plan, self.rule, self.api, self.line = ctx, classes, plan, rule, api, line
         self._seen: set[int] = set()
-        keys = set(rule.args) | set(rule.source_signature)
-        self.keys = keys - set(ctx.ruleset.builder_keys) - set(ctx.ruleset.config_keys)
         # the keys whose value the conversion changes (momentum; not eps)
         self.changed = {name for name, spec in rule.args.items()
                         if spec.to != name or spec.transform or spec.drop or spec.otherwise}
@@ -179,9 +177,7 @@ class ConfigFlow:
             return
         name = target.value if isinstance(target, cst.Name) else target.attr.value
         nodes = [n for owner in classes.subclasses(klass) for n in classes.self_attributes(owner).get(name, [])]
-        stored += sum(_class_level_stores(owner, name) for owner in classes.subclasses(klass) if owner is not klass)
-        stored += sum(1 for base in classes.bases(klass) for n in classes.self_attributes(base).get(name, [])
-                      if classes.is_store(n)) + sum(_class_level_stores(base, name) for base in classes.bases(klass))
+        stored += classes.stores_around(klass, name)
         updated = [n for n in nodes if isinstance(self.ctx.parent(n), cst.AugAssign)]  # `self.cfg |= ...`
         stores = [n for n in nodes if classes.is_store(n) and n not in updated]
         for node in nodes:

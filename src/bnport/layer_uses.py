@@ -27,7 +27,7 @@ from bnport.layers import _BY_NAME, _LOOKS, GROWS, Fact, LayerObjects, combine
 from bnport.resolve import qualified_name
 from bnport.rules import AttrSpec, Rule
 from bnport.named_attributes import key_matches
-from bnport.value_flow import ValueFlow, loads_after, statement_of as _statement_of
+from bnport.value_flow import ValueFlow, inside, loads_after, statement_of as _statement_of
 
 _DERIVED = AttrSpec(name="", tensor=True)  # a value computed from a layer's tensors
 # where a value is followed on from (an assignment, a member, an application, an argument)
@@ -115,7 +115,7 @@ class LayerUses:
             if isinstance(current, cst.For) and child is current.body:
                 for name in _target_names(current.target):
                     if name.value == key[2] and self.objects._name_key(name) == key:
-                        if any(a.node is not name and self._inside(a.node, current) for a in key[1].assignments[key[2]]):
+                        if any(a.node is not name and inside(self.ctx, a.node, current) for a in key[1].assignments[key[2]]):
                             return None  # also assigned in the loop: not only the loop's elements
                         return current, self.objects._stored_fact(self.objects._store_value(name))
             child, current = current, ctx.parent(current)
@@ -381,13 +381,6 @@ class LayerUses:
         # other modules may import the function
         public = isinstance(ctx.parent(function), cst.Module) and not function.name.value.startswith("_")
         return not public and all(isinstance(ctx.parent(call), _FOLLOWED) for call in calls)
-
-    def _inside(self, node, ancestor) -> bool:
-        while node is not None:
-            if node is ancestor:
-                return True
-            node = self.ctx.parent(node)
-        return False
 
     def _container_key(self, receiver) -> tuple | None:
         receiver = strip_parens(receiver)

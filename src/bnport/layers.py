@@ -26,7 +26,7 @@ from dataclasses import dataclass, replace
 
 import libcst as cst
 
-from bnport.classrefs import ClassFlow, _local_definition, param_for, returns_of
+from bnport.classrefs import ClassFlow, _local_definition, is_type_check, param_for, returns_of
 from bnport.context import Context
 from bnport.expressions import code_of, string_text, strip_parens
 from bnport.index import Scope
@@ -585,37 +585,21 @@ class LayerObjects:
         """Every call of a function in the file (a class's `__init__`: of the class), if it is only
         ever called directly by name (a class may also be type-tested)."""
         klass = _init_class(self.ctx, function)
-        if klass is not None:
-            return self._class_calls(klass)
-        scope = self.ctx.scopes.get(function)
+        definition = klass or function
+        scope = self.ctx.scopes.get(definition)
         if scope is None:
             return None
         calls = []
-        for assignment in scope.assignments[function.name.value]:
-            if assignment.node is not function:
-                return None
-            for access in assignment.references:
-                call = self.ctx.parent(access.node)
-                if not (isinstance(call, cst.Call) and call.func is access.node):
-                    return None  # passed around: called from elsewhere with anything
-                calls.append(call)
-        return calls
-
-    def _class_calls(self, klass: cst.ClassDef) -> list[cst.Call] | None:
-        scope = self.ctx.scopes.get(klass)
-        if scope is None:
-            return None
-        calls = []
-        for assignment in scope.assignments[klass.name.value]:
-            if assignment.node is not klass:
+        for assignment in scope.assignments[definition.name.value]:
+            if assignment.node is not definition:
                 return None
             for access in assignment.references:
                 parent = self.ctx.parent(access.node)
                 if isinstance(parent, cst.Call) and parent.func is access.node:
                     calls.append(parent)
-                elif not (isinstance(parent, cst.Arg) and isinstance(test := self.ctx.parent(parent), cst.Call)
-                          and isinstance(test.func, cst.Name) and test.func.value in ("isinstance", "issubclass")):
-                    return None  # a base, a value passed on: built elsewhere too
+                elif not (klass is not None and isinstance(parent, cst.Arg)
+                          and isinstance(test := self.ctx.parent(parent), cst.Call) and is_type_check(test)):
+                    return None  # passed around (a base, a value): called from elsewhere with anything
         return calls
 
     def _passed(self, call: cst.Call, function: cst.FunctionDef, param: cst.Param) -> Fact | None:

@@ -212,12 +212,13 @@ def others_reach(ctx, target: cst.Name, read) -> bool:
         if _common_loop(ctx, node, read) is not None:
             return True
         if ctx.position(node) < ctx.position(read) and (
-                ctx.position(node) > ctx.position(target) or not _inside(ctx, read, block)):
+                ctx.position(node) > ctx.position(target) or not inside(ctx, read, block)):
             return True
     return False
 
 
-def _inside(ctx, node, ancestor) -> bool:
+def inside(ctx, node, ancestor) -> bool:
+    """Whether `ancestor` holds `node` (or is it)."""
     while node is not None:
         if node is ancestor:
             return True
